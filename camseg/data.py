@@ -7,7 +7,7 @@ __all__ = ['CAMSEQ_URL', 'CAMSEQ_SHA256', 'CAMSEQ_BYTES', 'CAMSEQ_FOLDER', 'CAMS
            'download_file', 'verify_sha256', 'safe_extract', 'is_camseq_folder', 'download_camseq',
            'CamSeqNotFoundError', 'camseq_path', 'read_colormap', 'write_colormap', 'make_fake_camseq']
 
-# %% ../nbs/00_data.ipynb #a97e864a
+# %% ../nbs/00_data.ipynb #43fb9276
 import hashlib
 import os
 import shutil
@@ -21,20 +21,20 @@ import numpy as np
 from PIL import Image
 from tqdm.auto import tqdm
 
-# %% ../nbs/00_data.ipynb #3a2022a7
+# %% ../nbs/00_data.ipynb #8ddaf078
 CAMSEQ_URL = ("https://github.com/pvateekul/2110531_DSDE_2023s1/raw/main/"
               "code/Week05_Intro_Deep_Learning/data/Camseq_2007.zip")
 CAMSEQ_SHA256 = "04924a649c8c6d786118bbe34fadb4f701346ab7a9cb8a7513a66b1e6c99030b"
 CAMSEQ_BYTES = 94_571_829
 CAMSEQ_FOLDER = "Camseq_2007"  # the folder the zip unpacks to
 
-# %% ../nbs/00_data.ipynb #72f6d6d6
+# %% ../nbs/00_data.ipynb #570295f2
 def default_data_dir() -> Path:
     "The folder where camseg keeps downloaded data: `$XDG_CACHE_HOME/camseg` or `~/.cache/camseg`."
     cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(cache) / "camseg"
 
-# %% ../nbs/00_data.ipynb #6d1a6056
+# %% ../nbs/00_data.ipynb #afca1fe7
 def sha256_file(path) -> str:
     "The SHA-256 hex digest of the file at `path`."
     digest = hashlib.sha256()
@@ -43,7 +43,7 @@ def sha256_file(path) -> str:
             digest.update(chunk)
     return digest.hexdigest()
 
-# %% ../nbs/00_data.ipynb #6c4fb3ea
+# %% ../nbs/00_data.ipynb #23b4251d
 def download_file(url: str, dest, chunk_size: int = 1 << 20) -> Path:
     "Download `url` to the file `dest` with a progress bar; the file appears only once complete."
     dest = Path(dest)
@@ -58,7 +58,7 @@ def download_file(url: str, dest, chunk_size: int = 1 << 20) -> Path:
     os.replace(part, dest)
     return dest
 
-# %% ../nbs/00_data.ipynb #aca7db3e
+# %% ../nbs/00_data.ipynb #4e0dd9ab
 def verify_sha256(path, expected: str) -> Path:
     "Return `path` if its SHA-256 is `expected`; otherwise delete it and raise `ValueError`."
     actual = sha256_file(path)
@@ -68,7 +68,7 @@ def verify_sha256(path, expected: str) -> Path:
                          "or the file is not the course's Camseq_2007.zip; it was deleted, please try again.")
     return Path(path)
 
-# %% ../nbs/00_data.ipynb #6906c9c6
+# %% ../nbs/00_data.ipynb #3eaa2b8e
 def _is_symlink(info: zipfile.ZipInfo) -> bool:
     return stat.S_ISLNK(info.external_attr >> 16)
 
@@ -92,7 +92,7 @@ def safe_extract(zip_path, dest) -> Path:
         zf.extractall(dest)
     return dest
 
-# %% ../nbs/00_data.ipynb #0429782a
+# %% ../nbs/00_data.ipynb #23690069
 def is_camseq_folder(path) -> bool:
     "Whether `path` looks like a CamSeq/CamVid-style folder (it has a `label_colors.txt`)."
     return (Path(path) / "label_colors.txt").is_file()
@@ -112,7 +112,7 @@ def download_camseq(dest=None, url: str = CAMSEQ_URL, sha256: str = CAMSEQ_SHA25
         raise FileNotFoundError(f"{zip_path} did not contain {CAMSEQ_FOLDER}/label_colors.txt.")
     return folder
 
-# %% ../nbs/00_data.ipynb #7e3e6809
+# %% ../nbs/00_data.ipynb #5583ac28
 class CamSeqNotFoundError(FileNotFoundError):
     "The CamSeq data is not on disk and could not be downloaded."
 
@@ -139,7 +139,7 @@ def camseq_path(path=None, download: bool = True) -> Path:
     except OSError as e:  # URLError, socket and HTTP errors are all OSErrors
         raise CamSeqNotFoundError(_offline_message(e)) from e
 
-# %% ../nbs/00_data.ipynb #671b2abb
+# %% ../nbs/00_data.ipynb #2570d0d4
 def _parse_colormap_line(line: str, where: str):
     parts = line.split()
     if len(parts) != 4:
@@ -168,7 +168,7 @@ def read_colormap(path) -> dict:
     if not colormap: raise ValueError(f"{path} holds no classes.")
     return colormap
 
-# %% ../nbs/00_data.ipynb #da69dbb6
+# %% ../nbs/00_data.ipynb #70b0c8df
 CAMSEQ_CLASSES = {  # the 32 classes of CamSeq01's label_colors.txt, in file order
     "Animal": (64, 128, 64), "Archway": (192, 0, 128), "Bicyclist": (0, 128, 192), "Bridge": (0, 128, 64),
     "Building": (128, 0, 0), "Car": (64, 0, 128), "CartLuggagePram": (64, 0, 192), "Child": (192, 128, 64),

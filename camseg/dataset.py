@@ -6,7 +6,7 @@
 __all__ = ['IGNORE_INDEX', 'IMAGE_SUFFIXES', 'IMAGENET_MEAN', 'IMAGENET_STD', 'pack_rgb', 'rgb_to_index', 'count_unknown',
            'load_rgb', 'pair_frames', 'default_transforms', 'to_tensors', 'CamSeqDataset']
 
-# %% ../nbs/01_dataset.ipynb #6a245313
+# %% ../nbs/01_dataset.ipynb #e38abe2b
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,7 +18,7 @@ from torch.utils.data import Dataset
 
 from .data import read_colormap
 
-# %% ../nbs/01_dataset.ipynb #9e6b2a1a
+# %% ../nbs/01_dataset.ipynb #d1e0b33a
 IGNORE_INDEX = 255  # class index of pixels that are not scored: unknown colours (and Void, if asked)
 
 def pack_rgb(rgb: np.ndarray) -> np.ndarray:
@@ -40,12 +40,12 @@ def rgb_to_index(mask_rgb: np.ndarray, colormap: dict) -> np.ndarray:
     lut = _color_lut(tuple(tuple(c) for c in colormap.values()))
     return lut[pack_rgb(np.asarray(mask_rgb))]
 
-# %% ../nbs/01_dataset.ipynb #1864aa4b
+# %% ../nbs/01_dataset.ipynb #b7b52cc2
 def count_unknown(index_mask) -> int:
     "How many pixels of a class-index mask are `IGNORE_INDEX` (colours not in the palette)."
     return int((np.asarray(index_mask) == IGNORE_INDEX).sum())
 
-# %% ../nbs/01_dataset.ipynb #60b2ba2d
+# %% ../nbs/01_dataset.ipynb #7191929f
 def load_rgb(path) -> np.ndarray:
     "Read an image file as an `H×W×3` uint8 RGB array (RGBA, palette and greyscale are converted)."
     try:
@@ -54,7 +54,7 @@ def load_rgb(path) -> np.ndarray:
     except (UnidentifiedImageError, OSError) as e:
         raise ValueError(f"Cannot read image {path}: {e}. Is the file complete? Re-download or remove it.") from e
 
-# %% ../nbs/01_dataset.ipynb #62c6462c
+# %% ../nbs/01_dataset.ipynb #1f4f11e9
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff")
 
 def pair_frames(root, mask_suffix: str = "_L") -> list:
@@ -72,7 +72,7 @@ def pair_frames(root, mask_suffix: str = "_L") -> list:
         raise FileNotFoundError(f"No images found in {root}.")
     return [(images[s], masks[s]) for s in sorted(images)]
 
-# %% ../nbs/01_dataset.ipynb #e2687cba
+# %% ../nbs/01_dataset.ipynb #6dfc3a0d
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 
@@ -85,7 +85,7 @@ def to_tensors(image: np.ndarray, mask: np.ndarray) -> dict:
     return dict(image=torch.from_numpy(np.ascontiguousarray(image.transpose(2, 0, 1), dtype=np.float32)),
                 mask=torch.from_numpy(np.asarray(mask, dtype=np.int64)))
 
-# %% ../nbs/01_dataset.ipynb #0061d074
+# %% ../nbs/01_dataset.ipynb #f76ef53d
 class CamSeqDataset(Dataset):
     "CamSeq/CamVid-style frames and `_L.png` colour masks in `root`, in temporal order."
     def __init__(self, root, transforms=None, colormap=None, ignore_void: bool = False, cache_masks: bool = True):

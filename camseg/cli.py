@@ -6,7 +6,7 @@
 __all__ = ['image_to_tensor', 'predict_image', 'collect_images', 'render_prediction', 'cmd_download', 'cmd_train',
            'evaluation_json', 'cmd_evaluate', 'cmd_bench', 'cmd_predict', 'build_parser', 'main']
 
-# %% ../nbs/07_cli.ipynb #b4607493
+# %% ../nbs/07_cli.ipynb #dff41068
 import argparse
 import json
 import math
@@ -30,10 +30,10 @@ from .train import (CheckpointError, TrainConfig, cpu_recipe, load_checkpoint,
                           model_from_checkpoint, pick_device, train)
 from .viz import colorize, overlay
 
-# %% ../nbs/07_cli.ipynb #0d6708dc
+# %% ../nbs/07_cli.ipynb #3642f177
 def image_to_tensor(image: np.ndarray, mean, std) -> torch.Tensor:
     "An `H×W×3` uint8 image as a normalised `1×3×H×W` float tensor."
-    x = torch.from_numpy(image).permute(2, 0, 1).float().div(255)
+    x = torch.from_numpy(np.array(image)).permute(2, 0, 1).float().div(255)   # a copy: PIL's arrays are read-only
     return ((x - torch.tensor(mean).view(3, 1, 1)) / torch.tensor(std).view(3, 1, 1)).unsqueeze(0)
 
 def predict_image(model, image: np.ndarray, state: dict, device="cpu") -> np.ndarray:
@@ -45,7 +45,7 @@ def predict_image(model, image: np.ndarray, state: dict, device="cpu") -> np.nda
         logits = model(x)["out"].float()
     return logits_to_predictions(logits, image.shape[:2])[0].byte().cpu().numpy()
 
-# %% ../nbs/07_cli.ipynb #ccaa0fb4
+# %% ../nbs/07_cli.ipynb #f595531e
 def collect_images(inputs) -> list:
     "Image files among `inputs` (files or folders; `_L` masks in folders are skipped)."
     found = []
@@ -68,7 +68,7 @@ def render_prediction(image: np.ndarray, prediction: np.ndarray, colormap: dict,
         return Image.fromarray(colorize(prediction, colormap))
     return Image.fromarray(overlay(image, prediction, colormap, alpha=0.5))
 
-# %% ../nbs/07_cli.ipynb #f1e98176
+# %% ../nbs/07_cli.ipynb #e3855455
 def _config_from_args(args) -> TrainConfig:
     "The recipe named by `--recipe`, with every option given on the command line applied over it."
     config = cpu_recipe() if args.recipe == "cpu" else TrainConfig()
@@ -83,7 +83,7 @@ def cmd_train(args):
     print(f"training {config.arch} for {config.epochs} epochs on {pick_device(config.device)}; writing to {args.out}")
     train(args.data, args.out, config, resume=args.resume)
 
-# %% ../nbs/07_cli.ipynb #699044dc
+# %% ../nbs/07_cli.ipynb #7d3cc73c
 def evaluation_json(result, split: str) -> dict:
     "The `--json` output: summary numbers and per-class IoU, accuracy and pixels (NaN as null)."
     clean = lambda x: None if isinstance(x, float) and math.isnan(x) else x
@@ -122,7 +122,7 @@ def cmd_predict(args):
         prediction = predict_image(model, image, state, device)
         render_prediction(image, prediction, colormap, args.format).save(out / f"{path.stem}.png")
 
-# %% ../nbs/07_cli.ipynb #c6d72ea2
+# %% ../nbs/07_cli.ipynb #51117403
 def _size(text: str) -> tuple:
     "'360x480' -> (360, 480): height x width."
     try:
@@ -182,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_bench)
     return parser
 
-# %% ../nbs/07_cli.ipynb #cedd49bd
+# %% ../nbs/07_cli.ipynb #42cc3be6
 def main(argv=None):
     "Entry point of the `camseg` console script."
     args = build_parser().parse_args(argv)

@@ -62,4 +62,4 @@ def main(site: Path) -> int:
     return 1 if failed or not pages else 0
 
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1])))
+    sys.exit(main(Path(sys.argv[1]).resolve()))

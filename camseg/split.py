@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['split_sizes', 'sequential_split', 'get_dataloaders']
 
-# %% ../nbs/02_split.ipynb #451500f7
+# %% ../nbs/02_split.ipynb #90c61bda
 import torch
 from torch.utils.data import DataLoader, Subset
 
-# %% ../nbs/02_split.ipynb #8d2503a6
+# %% ../nbs/02_split.ipynb #33fe5418
 def split_sizes(n: int, fracs=(0.7, 0.15, 0.15), gap: int = 0) -> list:
     "How many of `n` items each split gets: floor(n·f) for all but the last, which takes what remains after gaps."
     if abs(sum(fracs) - 1) > 1e-6 or min(fracs) < 0:
@@ -20,7 +20,7 @@ def split_sizes(n: int, fracs=(0.7, 0.15, 0.15), gap: int = 0) -> list:
     sizes = [int(usable * f) for f in fracs[:-1]]
     return sizes + [usable - sum(sizes)]
 
-# %% ../nbs/02_split.ipynb #3f82d9bf
+# %% ../nbs/02_split.ipynb #943bbfa5
 def sequential_split(dataset, fracs=(0.7, 0.15, 0.15), gap: int = 0) -> list:
     "Split `dataset` into contiguous, temporally ordered `Subset`s, leaving `gap` items out between them."
     subsets, start = [], 0
@@ -29,7 +29,7 @@ def sequential_split(dataset, fracs=(0.7, 0.15, 0.15), gap: int = 0) -> list:
         start += size + gap
     return subsets
 
-# %% ../nbs/02_split.ipynb #1671e2e7
+# %% ../nbs/02_split.ipynb #e01f095f
 def get_dataloaders(train_set, val_set, test_set, batch_size: int = 2, num_workers: int = 0,
                     pin_memory: bool = False, seed: int = 0) -> tuple:
     "Loaders for the three splits: shuffled and `drop_last` for training only; evaluation sees every image."

@@ -16,14 +16,13 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from PIL import Image
 from tqdm.auto import tqdm
 
 from .bench import format_results, prefers_channels_last, run_bench
 from .data import CamSeqNotFoundError, camseq_path, download_camseq
 from .dataset import IMAGE_SUFFIXES, CamSeqDataset, load_rgb
-from .metrics import evaluate, logits_to_predictions
+from .metrics import evaluate, logits_to_predictions, predict_logits
 from .model import WeightsUnavailableError
 from .split import sequential_split
 from .train import (CheckpointError, TrainConfig, cpu_recipe, load_checkpoint,
@@ -39,10 +38,8 @@ def image_to_tensor(image: np.ndarray, mean, std) -> torch.Tensor:
 def predict_image(model, image: np.ndarray, state: dict, device="cpu") -> np.ndarray:
     "The `H×W` uint8 class-index prediction for an `H×W×3` uint8 image, at the image's resolution."
     x = image_to_tensor(image, state["mean"], state["std"]).to(device)
-    if state["size"]:
-        x = F.interpolate(x, size=tuple(state["size"]), mode="bilinear", align_corners=False)
     with torch.inference_mode():
-        logits = model(x)["out"].float()
+        logits = predict_logits(model, x, state["size"]).float()
     return logits_to_predictions(logits, image.shape[:2])[0].byte().cpu().numpy()
 
 # %% ../nbs/07_cli.ipynb #f595531e

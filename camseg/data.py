@@ -130,10 +130,10 @@ def camseq_path(path=None, download: bool = True) -> Path:
             raise CamSeqNotFoundError(f"{given} is not a CamSeq folder: it has no label_colors.txt.")
         return Path(given)
     cached = default_data_dir() / CAMSEQ_FOLDER
-    if is_camseq_folder(cached) or not download:
-        if not is_camseq_folder(cached):
-            raise CamSeqNotFoundError(_offline_message("downloads disabled"))
+    if is_camseq_folder(cached):
         return cached
+    if not download:
+        raise CamSeqNotFoundError(_offline_message("downloads disabled"))
     try:
         return download_camseq()
     except OSError as e:  # URLError, socket and HTTP errors are all OSErrors

@@ -19,11 +19,11 @@ import torch
 from PIL import Image
 from tqdm.auto import tqdm
 
-from .bench import format_results, prefers_channels_last, run_bench
+from .bench import format_results, run_bench
 from .data import CamSeqNotFoundError, camseq_path, download_camseq
 from .dataset import IMAGE_SUFFIXES, CamSeqDataset, load_rgb
 from .metrics import evaluate, logits_to_predictions, predict_logits
-from .model import WeightsUnavailableError
+from .model import WeightsUnavailableError, inference_model
 from .split import sequential_split
 from .train import (CheckpointError, TrainConfig, cpu_recipe, load_checkpoint,
                           model_from_checkpoint, pick_device, train)
@@ -103,15 +103,15 @@ def cmd_evaluate(args):
 
 def cmd_bench(args):
     log = (lambda message: print(message, file=sys.stderr)) if args.json else print
-    results = run_bench(args.data, quick=args.quick, device=args.device, log=log)
+    results = run_bench(args.data, quick=args.quick, device=args.device, log=log, compile=args.compile)
     print(json.dumps(results) if args.json else format_results(results))
 
 def cmd_predict(args):
     state = load_checkpoint(args.checkpoint)
     device = pick_device(args.device)
-    model = model_from_checkpoint(state).to(device).eval()
-    if prefers_channels_last(device):   # measured faster for inference on CPUs (see the benchmarks)
-        model = model.to(memory_format=torch.channels_last)
+    model = inference_model(model_from_checkpoint(state).to(device))   # no aux head, BatchNorm folded, fast layout
+    if args.compile:
+        model = torch.compile(model)
     colormap = dict(zip(state["classes"], map(tuple, state["colors"])))
     out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
     for path in tqdm(collect_images(args.inputs), desc="predict"):
@@ -145,7 +145,9 @@ def _add_train_args(p):
     p.add_argument("--aux-weight", dest="aux_weight", type=float)
     p.add_argument("--bn-momentum", dest="bn_momentum", type=float)
     p.add_argument("--ignore-void", dest="ignore_void", action="store_true", default=None)
-    p.add_argument("--channels-last", dest="channels_last", action="store_true", default=None)
+    p.add_argument("--channels-last", dest="channels_last", action=argparse.BooleanOptionalAction, default=None,
+                   help="channels_last memory layout (default: on for a CPU, off on a GPU)")
+    p.add_argument("--compile", action="store_true", default=None, help="torch.compile the model (opt-in)")
     p.add_argument("--bf16", action="store_true", default=None, help="bfloat16 autocast on the CPU")
     p.add_argument("--no-amp", dest="amp", action="store_false", default=None, help="no float16 autocast on CUDA")
     p.add_argument("--device", help="cuda, mps or cpu (default: the best available)")
@@ -171,11 +173,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--checkpoint", required=True); p.add_argument("--out", required=True)
     p.add_argument("--format", choices=["index", "color", "overlay"], default="color")
     p.add_argument("--device"); p.add_argument("inputs", nargs="+", help="image files or folders")
+    p.add_argument("--compile", action="store_true", help="torch.compile the model (slow to start; for many images)")
     p.set_defaults(func=cmd_predict)
     p = sub.add_parser("bench", help="time camseg against the original course's code, stage by stage")
     p.add_argument("--data"); p.add_argument("--device")
     p.add_argument("--quick", action="store_true", help="fewer frames, repeats and sizes (a few minutes on a CPU)")
     p.add_argument("--json", action="store_true", help="print one JSON object (progress goes to stderr)")
+    p.add_argument("--compile", action="store_true", help="also time torch.compile'd training and inference")
     p.set_defaults(func=cmd_bench)
     return parser
 

@@ -17,6 +17,7 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from .dataset import IGNORE_INDEX
+from .model import inference_model
 
 # %% ../nbs/05_evaluate.ipynb #6296d5a1
 def logits_to_predictions(logits: torch.Tensor, size=None) -> torch.Tensor:
@@ -40,12 +41,14 @@ class ConfusionMatrix:
         n = self.num_classes
         if self.mat is None:
             self.mat = torch.zeros(n, n, dtype=torch.int64, device=target.device)
-        keep = target != self.ignore_index
-        t, p = target[keep].long(), pred[keep].long()
-        if t.numel() and (t.max() >= n or t.min() < 0):
-            raise ValueError(f"Target holds class {int(t.max())}, but num_classes={n} "
+        ignored = target == self.ignore_index
+        invalid = ((target < 0) | (target >= n)) & ~ignored
+        if invalid.any():
+            raise ValueError(f"Target holds class {int(target[invalid][0])}, but num_classes={n} "
                              f"(and {self.ignore_index} is the ignore index).")
-        self.mat += torch.bincount(n * t + p.to(t.device), minlength=n * n).reshape(n, n)
+        # one bin per (truth, prediction) pair, and one extra bin, dropped, where the ignored pixels land
+        index = (n * target.long() + pred.to(target.device).long()).masked_fill_(ignored, n * n)
+        self.mat += torch.bincount(index.flatten(), minlength=n * n + 1)[:n * n].reshape(n, n)
         return self
 
     def matrix(self) -> torch.Tensor:
@@ -124,7 +127,7 @@ def evaluate(model, loader, classes, device=None, size=None, progress: bool = Tr
     device = torch.device(device) if device is not None else next(model.parameters()).device
     cm, images = ConfusionMatrix(len(classes)), 0
     loss_sum, pixels = torch.zeros((), device=device), torch.zeros((), device=device)  # summed on the device
-    model.eval()
+    model = inference_model(model)
     with torch.inference_mode():
         for batch in tqdm(loader, desc="evaluate", leave=False, disable=not progress):
             x, y = batch["image"].to(device), batch["mask"].to(device)

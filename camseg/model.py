@@ -4,9 +4,10 @@
 
 # %% auto #0
 __all__ = ['ARCHS', 'WeightsUnavailableError', 'replace_heads', 'set_bn_momentum', 'create_model', 'count_parameters',
-           'describe_model']
+           'describe_model', 'prefers_channels_last', 'fold_batchnorm', 'inference_model']
 
 # %% ../nbs/03_model.ipynb #17edcca3
+import copy
 import urllib.error
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from torch import nn
 from torchvision.models.segmentation import (DeepLabV3_MobileNet_V3_Large_Weights, DeepLabV3_ResNet50_Weights,
                                              deeplabv3_mobilenet_v3_large, deeplabv3_resnet50)
 from torchvision.models.segmentation.deeplabv3 import DeepLabHead
+from torch.nn.utils.fusion import fuse_conv_bn_eval
 from torchvision.models.segmentation.fcn import FCNHead
 
 # %% ../nbs/03_model.ipynb #e724e57d
@@ -87,3 +89,30 @@ def describe_model(model: nn.Module) -> dict:
     "Parameter counts of the backbone, the main head and the auxiliary head."
     return {"backbone": count_parameters(model.backbone), "classifier": count_parameters(model.classifier),
             "aux_classifier": count_parameters(model.aux_classifier), "total": count_parameters(model)}
+
+# %% ../nbs/03_model.ipynb #f543662c
+def prefers_channels_last(device) -> bool:
+    "Whether to store activations and weights `channels_last` on `device`: yes on a CPU, where it measured faster."
+    return torch.device(device).type == "cpu"
+
+def fold_batchnorm(module: nn.Module) -> nn.Module:
+    "Fold every eval-mode `BatchNorm2d` that directly follows a `Conv2d` (among a module's children) into it, in place."
+    names = list(module._modules)
+    for conv_name, bn_name in zip(names, names[1:]):
+        conv, bn = module._modules[conv_name], module._modules[bn_name]
+        if isinstance(conv, nn.Conv2d) and isinstance(bn, nn.BatchNorm2d):
+            module._modules[conv_name] = fuse_conv_bn_eval(conv, bn)
+            module._modules[bn_name] = nn.Identity()
+    for child in module.children():
+        fold_batchnorm(child)
+    return module
+
+def inference_model(model: nn.Module) -> nn.Module:
+    "A copy of `model` for prediction: evaluation mode, no auxiliary head, BatchNorm folded, `channels_last` on a CPU."
+    fast = copy.deepcopy(model).eval()
+    fast.aux_classifier = None
+    fold_batchnorm(fast)
+    device = next(fast.parameters()).device
+    if prefers_channels_last(device):
+        fast = fast.to(memory_format=torch.channels_last)
+    return fast

@@ -273,8 +273,9 @@ def _epoch_record(epoch, train_loss, val, optimizer, seconds) -> dict:
 def train(data=None, out_dir="runs/camseg", config: TrainConfig = None, resume: bool = False,
           progress: bool = True) -> list:
     "Train on the CamSeq folder `data` with `config`, writing checkpoints and history to `out_dir`."
-    out_dir, device = Path(out_dir), pick_device((config or TrainConfig()).device)
-    config = resolve_defaults(config or TrainConfig(), device)
+    config = config or TrainConfig()
+    out_dir, device = Path(out_dir), pick_device(config.device)
+    config = resolve_defaults(config, device)
     train_set, val_set, _ = build_datasets(camseq_path(data), config)
     dataset = train_set.dataset
     train_dl, val_dl, _ = get_dataloaders(train_set, val_set, val_set, config.batch_size, config.num_workers,

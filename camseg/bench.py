@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['TARGETS', 'median_times', 'median_time', 'peak_rss', 'course_decode', 'CourseDataset', 'course_compute_iou_batch',
-           'course_metrics', 'course_train_step', 'camseg_train_step', 'predict_batch', 'course_predict_batch',
-           'bench_decode', 'bench_loading', 'bench_metrics', 'bench_train_step', 'bench_inference', 'bench_memory',
-           'machine_info', 'run_bench', 'ratios', 'format_results', 'plot_ratios']
+           'course_metrics', 'course_train_step', 'predict_batch', 'course_predict_batch', 'bench_decode',
+           'bench_loading', 'bench_metrics', 'bench_train_step', 'bench_inference', 'bench_memory', 'machine_info',
+           'run_bench', 'ratios', 'format_results', 'plot_ratios']
 
 # %% ../nbs/08_bench.ipynb #9c04287d
 import copy
@@ -26,9 +26,9 @@ from torch.utils.data import DataLoader, Subset
 
 from .data import camseq_path
 from .dataset import IMAGENET_MEAN, IMAGENET_STD, CamSeqDataset, rgb_to_index
-from .metrics import ConfusionMatrix, logits_to_predictions
-from .model import create_model, inference_model, prefers_channels_last
-from .train import TrainConfig, autocast_for, pick_device, resolve_defaults, segmentation_loss
+from .metrics import ConfusionMatrix, logits_to_predictions, predict_logits
+from .model import create_model, inference_model
+from .train import TrainConfig, make_scaler, pick_device, resolve_defaults, train_step
 
 # %% ../nbs/08_bench.ipynb #fea04b6f
 def median_times(fns: list, repeats: int = 5, warmup: int = 1) -> list:
@@ -118,23 +118,10 @@ def course_train_step(model, optimizer, x, y, criterion=torch.nn.CrossEntropyLos
     return loss, acc
 
 # %% ../nbs/08_bench.ipynb #623f4e73
-def camseg_train_step(model, optimizer, x, y, config: TrainConfig, device):
-    "One training step as `camseg.train` does it (autocast per `config`, aux loss, no graph kept)."
-    memory_format = torch.channels_last if config.channels_last else torch.contiguous_format
-    with autocast_for(device, config):
-        outputs = model(x.contiguous(memory_format=memory_format))
-    loss = segmentation_loss(outputs, y, config.aux_weight)
-    optimizer.zero_grad(set_to_none=True)
-    loss.backward()
-    optimizer.step()
-    return loss.detach()
-
 def predict_batch(model, x: torch.Tensor) -> torch.Tensor:
-    "Class indices for a normalised batch: `inference_mode`, `channels_last` input on a CPU, `max(1).indices`."
-    if prefers_channels_last(x.device):
-        x = x.contiguous(memory_format=torch.channels_last)
+    "Class indices for a normalised batch, under `inference_mode`, with `max(1).indices` for the argmax."
     with torch.inference_mode():
-        return logits_to_predictions(model(x)["out"])
+        return logits_to_predictions(predict_logits(model, x))
 
 def course_predict_batch(model, x: torch.Tensor) -> torch.Tensor:
     "The course's inference: `no_grad`, the model as trained, default layout, `argmax`."
@@ -195,9 +182,9 @@ def _camseg_step(model, config: TrainConfig, x, y, device, compile: bool = False
     "A function running one camseg step on a fresh copy of `model` (in `config`'s layout) with its own optimiser."
     layout = torch.channels_last if config.channels_last else torch.contiguous_format
     copied = copy.deepcopy(model).to(memory_format=layout)
-    optimizer = torch.optim.Adam(copied.parameters(), lr=2e-4)
+    optimizer, scaler = torch.optim.Adam(copied.parameters(), lr=2e-4), make_scaler(device, config)
     runner = torch.compile(copied) if compile else copied
-    return lambda: camseg_train_step(runner, optimizer, x, y, config, device)
+    return lambda: train_step(runner, x, y, optimizer, scaler, device, config)
 
 def bench_train_step(ds: CamSeqDataset, arch: str, size, repeats: int, device, compile: bool = False) -> dict:
     "Seconds per training step (batch 2): the course's loop, camseg's default for `device`, and variants."
@@ -254,9 +241,10 @@ def bench_memory(ds: CamSeqDataset, device) -> dict:
     model = create_model(ds.num_classes, "mobilenet", pretrained=False).to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=2e-4)
     config = resolve_defaults(TrainConfig(), device)
+    scaler = make_scaler(device, config)
     out = {}
     for name, fn in [("inference", lambda: predict_batch(inference_model(model.eval()), x[:1])),
-                     ("train_step", lambda: camseg_train_step(model.train(), optimizer, x, y, config, device))]:
+                     ("train_step", lambda: train_step(model.train(), x, y, optimizer, scaler, device, config))]:
         if device.type == "cuda": torch.cuda.reset_peak_memory_stats()
         out[f"{name}_peak_rss_mb"] = peak_rss(fn) / 2**20
         if device.type == "cuda": out[f"{name}_peak_cuda_mb"] = torch.cuda.max_memory_allocated() / 2**20

@@ -97,12 +97,11 @@ def prefers_channels_last(device) -> bool:
 
 def fold_batchnorm(module: nn.Module) -> nn.Module:
     "Fold every eval-mode `BatchNorm2d` that directly follows a `Conv2d` (among a module's children) into it, in place."
-    names = list(module._modules)
-    for conv_name, bn_name in zip(names, names[1:]):
-        conv, bn = module._modules[conv_name], module._modules[bn_name]
+    children = list(module.named_children())
+    for (conv_name, conv), (bn_name, bn) in zip(children, children[1:]):
         if isinstance(conv, nn.Conv2d) and isinstance(bn, nn.BatchNorm2d):
-            module._modules[conv_name] = fuse_conv_bn_eval(conv, bn)
-            module._modules[bn_name] = nn.Identity()
+            setattr(module, conv_name, fuse_conv_bn_eval(conv, bn))
+            setattr(module, bn_name, nn.Identity())
     for child in module.children():
         fold_batchnorm(child)
     return module

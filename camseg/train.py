@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['COURSE_RECIPE', 'TrainConfig', 'cpu_recipe', 'pick_device', 'default_workers', 'resolve_defaults', 'train_transforms',
-           'make_optimizer', 'make_scheduler', 'segmentation_loss', 'autocast_for', 'NonFiniteLossError',
-           'train_one_epoch', 'save_checkpoint', 'CheckpointError', 'load_checkpoint', 'checkpoint_state',
+           'make_optimizer', 'make_scheduler', 'segmentation_loss', 'autocast_for', 'NonFiniteLossError', 'make_scaler',
+           'train_step', 'train_one_epoch', 'save_checkpoint', 'CheckpointError', 'load_checkpoint', 'checkpoint_state',
            'model_from_checkpoint', 'plot_history', 'recalibrate_bn', 'build_datasets', 'train']
 
 # %% ../nbs/04_train.ipynb #d8df726d
@@ -145,26 +145,35 @@ def autocast_for(device: torch.device, config: TrainConfig):
 class NonFiniteLossError(FloatingPointError):
     "The training loss became NaN or infinite."
 
+def make_scaler(device: torch.device, config: TrainConfig) -> torch.amp.GradScaler:
+    "The gradient scaler: active for float16 autocast on CUDA, a pass-through otherwise."
+    return torch.amp.GradScaler(device.type, enabled=device.type == "cuda" and config.amp)
+
+def train_step(model, x, y, optimizer, scaler, device, config: TrainConfig, where: str = "") -> torch.Tensor:
+    "One optimisation step on images `x` and masks `y`; returns the loss. A NaN or infinite loss stops before the update."
+    memory_format = torch.channels_last if config.channels_last else torch.contiguous_format
+    with autocast_for(device, config):
+        outputs = model(x.contiguous(memory_format=memory_format))
+    loss = segmentation_loss(outputs, y, config.aux_weight)
+    if not torch.isfinite(loss):
+        raise NonFiniteLossError(f"The training loss became {loss.item()}{where}. "
+                                 "Try a lower learning rate (--lr), or turn mixed precision off.")
+    optimizer.zero_grad(set_to_none=True)
+    scaler.scale(loss).backward()
+    scaler.step(optimizer)
+    scaler.update()
+    return loss.detach()
+
 def train_one_epoch(model, loader, optimizer, scaler, device, config: TrainConfig, epoch: int = 1,
                     progress: bool = True) -> float:
     "One pass over `loader`; returns the mean training loss."
     model.train()
-    memory_format = torch.channels_last if config.channels_last else torch.contiguous_format
     total, steps = 0.0, 0
     bar = tqdm(loader, desc=f"epoch {epoch}/{config.epochs}", leave=False, disable=not progress)
     for batch in bar:
-        x = batch["image"].to(device, non_blocking=True).contiguous(memory_format=memory_format)
+        x = batch["image"].to(device, non_blocking=True)
         y = batch["mask"].to(device, non_blocking=True)
-        with autocast_for(device, config):
-            outputs = model(x)
-        loss = segmentation_loss(outputs, y, config.aux_weight)
-        if not torch.isfinite(loss):
-            raise NonFiniteLossError(f"The training loss became {loss.item()} at epoch {epoch}, step {steps + 1}. "
-                                     "Try a lower learning rate (--lr), or turn mixed precision off.")
-        optimizer.zero_grad(set_to_none=True)
-        scaler.scale(loss).backward()
-        scaler.step(optimizer)
-        scaler.update()
+        loss = train_step(model, x, y, optimizer, scaler, device, config, where=f" at epoch {epoch}, step {steps + 1}")
         total, steps = total + loss.item(), steps + 1
         bar.set_postfix(loss=f"{total / steps:.4f}")
     return total / max(steps, 1)
@@ -287,7 +296,7 @@ def train(data=None, out_dir="runs/camseg", config: TrainConfig = None, resume: 
     step_model = torch.compile(model) if config.compile else model   # checkpoints keep the plain model's weights
     optimizer = make_optimizer(model, config)
     scheduler = make_scheduler(optimizer, config)
-    scaler = torch.amp.GradScaler(device.type, enabled=device.type == "cuda" and config.amp)
+    scaler = make_scaler(device, config)
     history, start, best = [], 1, -1.0
     if resume and (out_dir / "last.pth").exists():
         state = load_checkpoint(out_dir / "last.pth", map_location=device)

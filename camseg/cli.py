@@ -7,7 +7,7 @@ __all__ = ['DATA_HELP', 'RECIPE_HELP', 'flag_name', 'parse_size', 'add_config_fl
            'output_names', 'check_outputs', 'render_prediction', 'cmd_download', 'train_summary', 'cmd_train',
            'evaluation_json', 'cmd_evaluate', 'cmd_predict', 'cmd_bench', 'build_parser', 'interrupted_message', 'main']
 
-# %% ../nbs/08_cli.ipynb #aa1c57dd
+# %% ../nbs/08_cli.ipynb #1f185ff3
 import argparse
 import json
 import math
@@ -20,7 +20,7 @@ from dataclasses import fields, replace
 from pathlib import Path
 
 import camseg
-from .core import RECIPES, CamsegError, TrainConfig
+from .core import RECIPES, CamsegError, TrainConfig, progress_bar
 
 # %% ../nbs/08_cli.ipynb #c9f4ce83
 def flag_name(field_name: str) -> str:
@@ -173,9 +173,8 @@ def cmd_evaluate(args):
     result = evaluate(predictor, loader, progress=not args.json)
     print(json.dumps(evaluation_json(result, args.split)) if args.json else result.table())
 
-# %% ../nbs/08_cli.ipynb #609f33c9
+# %% ../nbs/08_cli.ipynb #dc5e2f95
 def cmd_predict(args):
-    from tqdm.auto import tqdm
     from camseg.dataset import load_rgb, open_image
     from camseg.predict import Predictor
     inputs, out = collect_images(args.inputs), Path(args.out)
@@ -185,7 +184,7 @@ def cmd_predict(args):
     check_outputs(out, inputs, names, args.overwrite)
     predictor = Predictor.from_checkpoint(args.checkpoint, args.device, compile=args.compile)
     out.mkdir(parents=True, exist_ok=True)
-    for path, name in tqdm(list(zip(inputs, names)), desc="predict", unit="image"):
+    for path, name in progress_bar(list(zip(inputs, names)), desc="predict", unit="image"):
         image = load_rgb(path)
         render_prediction(image, predictor(image), predictor.colormap, args.format).save(out / name)
     print(f"wrote {len(inputs)} {args.format} predictions to {out}")

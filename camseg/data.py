@@ -7,7 +7,7 @@ __all__ = ['CAMSEQ_URL', 'CAMSEQ_SHA256', 'CAMSEQ_FOLDER', 'CAMSEQ_CLASSES', 'de
            'DataError', 'verify_sha256', 'safe_extract', 'is_camseq_folder', 'download_camseq', 'CamSeqNotFoundError',
            'camseq_path', 'read_colormap', 'write_colormap', 'make_fake_camseq']
 
-# %% ../nbs/01_data.ipynb #228809d1
+# %% ../nbs/01_data.ipynb #f4c6bd11
 import hashlib
 import os
 import stat
@@ -17,9 +17,7 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
-from tqdm.auto import tqdm
-
-from .core import CamsegError
+from .core import CamsegError, display_path, progress_bar
 
 # %% ../nbs/01_data.ipynb #bf1a52db
 CAMSEQ_URL = ("https://github.com/pvateekul/2110531_DSDE_2023s1/raw/main/"
@@ -42,15 +40,15 @@ def sha256_file(path) -> str:
             digest.update(chunk)
     return digest.hexdigest()
 
-# %% ../nbs/01_data.ipynb #23b4251d
-def download_file(url: str, dest, chunk_size: int = 1 << 20) -> Path:
+# %% ../nbs/01_data.ipynb #600c3c49
+def download_file(url: str, dest, chunk_size: int = 1 << 20, progress: bool = True) -> Path:
     "Download `url` to the file `dest` with a progress bar; the file appears only once complete."
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     part = dest.with_name(dest.name + ".part")
     with urllib.request.urlopen(url) as response, open(part, "wb") as out:
         total = int(response.headers.get("Content-Length") or 0) or None
-        with tqdm(total=total, unit="B", unit_scale=True, desc=dest.name) as bar:
+        with progress_bar(total=total, unit="B", unit_scale=True, desc=dest.name, disable=not progress) as bar:
             for chunk in iter(lambda: response.read(chunk_size), b""):
                 out.write(chunk)
                 bar.update(len(chunk))
@@ -61,14 +59,14 @@ def download_file(url: str, dest, chunk_size: int = 1 << 20) -> Path:
 class DataError(CamsegError, ValueError):
     "Data on disk that camseg cannot use: a wrong checksum, an unsafe archive, a bad palette, a missing partner file."
 
-# %% ../nbs/01_data.ipynb #e8347dc8
+# %% ../nbs/01_data.ipynb #210fac9c
 def verify_sha256(path, expected: str) -> Path:
     "Return `path` if its SHA-256 is `expected`; otherwise delete it and raise `DataError`."
     actual = sha256_file(path)
     if actual != expected:
         Path(path).unlink()
         raise DataError(f"{path} has SHA-256 {actual}, expected {expected}. The download was incomplete "
-                        "or the file is not the course's Camseq_2007.zip; it was deleted, please try again.")
+                        "or the file is not the expected one; it was deleted: please try again.")
     return Path(path)
 
 # %% ../nbs/01_data.ipynb #b2c4a8b3
@@ -100,8 +98,8 @@ def is_camseq_folder(path) -> bool:
     "Whether `path` looks like a CamSeq/CamVid-style folder (it has a `label_colors.txt`)."
     return (Path(path) / "label_colors.txt").is_file()
 
-# %% ../nbs/01_data.ipynb #6b5f6d92
-def download_camseq(dest=None, url: str = CAMSEQ_URL, sha256: str = CAMSEQ_SHA256) -> Path:
+# %% ../nbs/01_data.ipynb #684a42ce
+def download_camseq(dest=None, url: str = CAMSEQ_URL, sha256: str = CAMSEQ_SHA256, progress: bool = True) -> Path:
     "Download and unpack `Camseq_2007.zip` into `dest` (default: the cache folder); return the data folder."
     dest = Path(dest) if dest is not None else default_data_dir()
     folder = dest / CAMSEQ_FOLDER
@@ -109,7 +107,7 @@ def download_camseq(dest=None, url: str = CAMSEQ_URL, sha256: str = CAMSEQ_SHA25
         return folder
     zip_path = dest / f"{CAMSEQ_FOLDER}.zip"
     if not zip_path.exists():
-        download_file(url, zip_path)
+        download_file(url, zip_path, progress=progress)
     verify_sha256(zip_path, sha256)
     safe_extract(zip_path, dest)
     if not is_camseq_folder(folder):
@@ -120,10 +118,10 @@ def download_camseq(dest=None, url: str = CAMSEQ_URL, sha256: str = CAMSEQ_SHA25
 class CamSeqNotFoundError(CamsegError, FileNotFoundError):
     "The CamSeq data is not on disk and could not be downloaded."
 
-# %% ../nbs/01_data.ipynb #bc5e934e
+# %% ../nbs/01_data.ipynb #55dbf9d1
 def _offline_message(error) -> str:
     return (f"Could not download CamSeq ({error}). Put Camseq_2007.zip (from {CAMSEQ_URL}) in "
-            f"{default_data_dir()}, or point camseg at an unpacked copy: --data FOLDER on the command line, "
+            f"{display_path(default_data_dir())}, or point camseg at an unpacked copy: --data FOLDER on the command line, "
             "CAMSEG_DATA=FOLDER in the environment, or camseq_path(FOLDER).")
 
 def camseq_path(path=None, download: bool = True) -> Path:

@@ -6,7 +6,7 @@
 __all__ = ['IGNORE_INDEX', 'IMAGE_SUFFIXES', 'IMAGENET_MEAN', 'IMAGENET_STD', 'pack_rgb', 'rgb_to_index', 'count_unknown',
            'open_image', 'load_rgb', 'pair_frames', 'default_transforms', 'to_tensors', 'CamSeqDataset']
 
-# %% ../nbs/02_dataset.ipynb #07bb2057
+# %% ../nbs/02_dataset.ipynb #42aa9fdf
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,7 +14,7 @@ import albumentations as A
 import numpy as np
 import torch
 from PIL import Image, UnidentifiedImageError
-from torch.utils.data import Dataset, Subset
+from torch.utils.data import Dataset
 
 from .data import DataError, read_colormap
 

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['ConfusionMatrix', 'metrics_from_confusion', 'EvalResult', 'evaluate', 'plot_iou', 'plot_confusion']
 
-# %% ../nbs/06_metrics.ipynb #9886a1f4
+# %% ../nbs/06_metrics.ipynb #77201f3d
 import math
 from dataclasses import dataclass, field
 
@@ -13,8 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 import torch.nn.functional as F
-from tqdm.auto import tqdm
-
+from .core import progress_bar
 from .dataset import IGNORE_INDEX
 from .predict import logits_to_predictions, upsample_logits
 
@@ -117,13 +116,13 @@ class EvalResult:
 def _fmt(x: float) -> str:
     return "-" if math.isnan(x) else f"{x:.4f}"
 
-# %% ../nbs/06_metrics.ipynb #d8c801c6
+# %% ../nbs/06_metrics.ipynb #2a5b9a0c
 def evaluate(predictor, loader, progress: bool = True) -> EvalResult:
     "Score a `Predictor` on every image of `loader`, at the masks' resolution."
     cm, images = ConfusionMatrix(len(predictor.classes)), 0
     with torch.inference_mode():
         loss_sum = pixels = torch.zeros((), device=predictor.device)   # summed on the device: no sync per batch
-        for batch in tqdm(loader, desc="evaluate", leave=False, disable=not progress):
+        for batch in progress_bar(loader, desc="evaluate", leave=False, disable=not progress):
             y = batch["mask"].to(predictor.device)
             logits = upsample_logits(predictor.logits(batch["image"]), y.shape[-2:])
             loss_sum = loss_sum + F.cross_entropy(logits, y, ignore_index=IGNORE_INDEX, reduction="sum")

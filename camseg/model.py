@@ -6,7 +6,7 @@
 __all__ = ['ARCHS', 'WeightsUnavailableError', 'replace_heads', 'set_bn_momentum', 'create_model', 'count_parameters',
            'describe_model', 'pick_device', 'prefers_channels_last', 'fold_batchnorm', 'inference_model']
 
-# %% ../nbs/04_model.ipynb #d634c7b2
+# %% ../nbs/04_model.ipynb #3ca31cb9
 import copy
 import urllib.error
 from pathlib import Path
@@ -19,7 +19,7 @@ from torchvision.models.segmentation.deeplabv3 import DeepLabHead
 from torch.nn.utils.fusion import fuse_conv_bn_eval
 from torchvision.models.segmentation.fcn import FCNHead
 
-from .core import ARCH_NAMES, CamsegError, ConfigError
+from .core import CamsegError, ConfigError, display_path
 
 # %% ../nbs/04_model.ipynb #e724e57d
 ARCHS = {
@@ -30,12 +30,12 @@ ARCHS = {
                       channels=960, aux_channels=40),
 }
 
-# %% ../nbs/04_model.ipynb #8db0df6a
+# %% ../nbs/04_model.ipynb #91608c96
 class WeightsUnavailableError(CamsegError):
     "The pretrained weights could not be downloaded."
 
 def _weights_message(weights, error) -> str:
-    cache = Path(torch.hub.get_dir()) / "checkpoints"
+    cache = display_path(Path(torch.hub.get_dir()) / "checkpoints")
     return (f"Could not download the pretrained weights {weights} ({error}). Train from scratch with "
             f"--no-pretrained (pretrained=False), or download {weights.url} on a machine with internet and put it "
             f"in {cache}, or pass the file with --weights FILE (weights_path=FILE).")

@@ -1,0 +1,113 @@
+"""Run every notebook as Colab would, offline.
+
+- A fresh virtual environment with only what Colab ships that matters here (torch, torchvision, numpy, matplotlib,
+  pillow, tqdm, ipykernel), and a stand-in `google.colab` module that every kernel imports when it starts.
+- Each notebook in a fresh clone of this repository (no runs/ folder), in a fresh kernel, alone. camseg is
+  uninstalled first, so that the notebook's own install cell installs it, with its git URL pointed at the clone.
+- CAMSEG_DATA points at the real data; 05_train and 09_bench get CAMSEG_QUICK=1, which shortens their long cells.
+- The published checkpoint is served from the repository's release assets by a local HTTP server
+  (CAMSEG_RELEASE_URL), as GitHub's release would serve it.
+
+Usage: python .ci/colab.py [--data DIR] [--out DIR] [NOTEBOOK ...]   (default: every notebook in nbs/)
+Ends with the line `colab notebooks: N passed, M failed` and exits 1 if any failed."""
+import argparse, configparser, functools, http.server, os, subprocess, sys, tempfile, threading, time, venv
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+COLAB_PACKAGES = ["torch==2.14.1", "torchvision==0.29.1", "numpy", "matplotlib", "pillow", "tqdm", "ipykernel"]
+QUICK = {"05_train", "09_bench"}
+RELEASE_ASSETS = ROOT / ".github" / "release"
+
+def make_venv(where: Path) -> Path:
+    "A virtual environment with Colab's packages and a stand-in google.colab; returns its python."
+    venv.create(where, with_pip=True)
+    python = where / "bin" / "python"
+    subprocess.run([python, "-m", "pip", "install", "-q", *COLAB_PACKAGES], check=True)
+    site = Path(subprocess.run([python, "-c", "import site; print(site.getsitepackages()[0])"],
+                               capture_output=True, text=True, check=True).stdout.strip())
+    (site / "google" / "colab").mkdir(parents=True)
+    (site / "google" / "colab" / "__init__.py").write_text('"A stand-in for Colab\'s module, for the simulation."\n')
+    return python
+
+def kernel_home(where: Path, python: Path) -> Path:
+    "A Jupyter data folder with a 'colab' kernel on `python`, and an IPython profile that imports google.colab."
+    spec = where / "jupyter" / "kernels" / "colab"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(
+        f'{{"argv": ["{python}", "-m", "ipykernel_launcher", "-f", "{{connection_file}}"], '
+        '"display_name": "Colab stand-in", "language": "python"}')
+    startup = where / "ipython" / "profile_default" / "startup"
+    startup.mkdir(parents=True)
+    (startup / "00-colab.py").write_text("import google.colab\n")
+    return where
+
+def serve(folder: Path) -> str:
+    "Serve `folder` over HTTP on the loopback interface, in a background thread; return its URL."
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=folder)
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_port}/"
+
+def point_install_at(nb, clone: Path) -> int:
+    "Rewrite the install cell's git URL to the clone; return how many cells were changed."
+    cfg = configparser.ConfigParser(); cfg.read(ROOT / "settings.ini")
+    url, changed = cfg["DEFAULT"]["git_url"], 0
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "!pip install" in cell.source and url in cell.source:
+            cell.source = cell.source.replace(f"git+{url}", f"git+file://{clone}"); changed += 1
+    return changed
+
+def run_notebook(name: str, work: Path, python: Path, env: dict, out: Path = None) -> tuple:
+    "Execute nbs/`name`.ipynb in a fresh clone and kernel; return (seconds, error or None)."
+    clone = work / f"clone-{name}"
+    subprocess.run(["git", "clone", "-q", ROOT, clone], check=True)
+    subprocess.run([python, "-m", "pip", "uninstall", "-q", "-y", "camseg"], capture_output=True)
+    nb = nbformat.read(clone / "nbs" / f"{name}.ipynb", as_version=4)
+    if not point_install_at(nb, clone):
+        return 0.0, "no install cell with the repository's git URL"
+    env = dict(env, CAMSEG_QUICK="1") if name in QUICK else env
+    client = NotebookClient(nb, kernel_name="colab", timeout=1800, resources={"metadata": {"path": str(clone / "nbs")}})
+    start, error = time.perf_counter(), None
+    try:
+        client.execute(env=env)
+    except Exception as e:
+        error = f"{type(e).__name__}: {str(e)[-1500:]}"
+    if out:
+        nbformat.write(nb, out / f"{name}.ipynb")
+    return time.perf_counter() - start, error
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("notebooks", nargs="*", help="names like 01_data (default: every notebook)")
+    p.add_argument("--data", default=ROOT.parent / "shared" / "data" / "Camseq_2007", type=Path)
+    p.add_argument("--out", type=Path, help="save the executed notebooks here")
+    args = p.parse_args(argv)
+    names = args.notebooks or sorted(p.stem for p in (ROOT / "nbs").glob("*.ipynb"))
+    work = Path(tempfile.mkdtemp(prefix="camseg-colab-"))
+    start = time.perf_counter()
+    python = make_venv(work / "venv")
+    home = kernel_home(work, python)
+    print(f"venv with Colab's packages: {time.perf_counter() - start:.0f} s", flush=True)
+    env = dict(os.environ, JUPYTER_PATH=str(home / "jupyter"), IPYTHONDIR=str(home / "ipython"),
+               PATH=f"{python.parent}:{os.environ['PATH']}", CAMSEG_DATA=str(args.data.resolve()),
+               CAMSEG_RELEASE_URL=serve(RELEASE_ASSETS), XDG_CACHE_HOME=str(work / "cache"))
+    env.pop("VIRTUAL_ENV", None)
+    os.environ["JUPYTER_PATH"] = env["JUPYTER_PATH"]   # for nbclient's kernel manager to find the kernel
+    if args.out: args.out.mkdir(parents=True, exist_ok=True)
+    failed = 0
+    for name in names:
+        seconds, error = run_notebook(name, work, python, env, args.out)
+        failed += error is not None
+        print(f"{'ok  ' if error is None else 'FAIL'} {name:16} {seconds:6.0f} s" + (f"\n{error}" if error else ""),
+              flush=True)
+    subprocess.run(["rm", "-rf", str(work)])
+    print(f"colab simulation took {time.perf_counter() - start:.0f} s")
+    print(f"colab notebooks: {len(names) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -25,7 +25,8 @@ def make_venv(where: Path) -> Path:
     "A virtual environment with Colab's packages and a stand-in google.colab; returns its python."
     venv.create(where, with_pip=True)
     python = where / "bin" / "python"
-    subprocess.run([python, "-m", "pip", "install", "-q", *COLAB_PACKAGES], check=True)
+    for packages in (["--upgrade", "pip"], COLAB_PACKAGES):   # Colab's pip is recent; ensurepip's may not be
+        subprocess.run([python, "-m", "pip", "install", "-q", *packages], check=True, stderr=subprocess.DEVNULL)
     site = Path(subprocess.run([python, "-c", "import site; print(site.getsitepackages()[0])"],
                                capture_output=True, text=True, check=True).stdout.strip())
     (site / "google" / "colab").mkdir(parents=True)

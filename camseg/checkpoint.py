@@ -21,19 +21,19 @@ from .model import create_model
 
 # %% ../nbs/04a_checkpoint.ipynb #9a239d21
 def model_state(model: nn.Module, config: TrainConfig, classes: list, colors: list, epoch: int = 0,
-                history: list = ()) -> dict:
+                history: list = (), class_weights=None) -> dict:
     "What prediction needs: the weights and what they mean (classes, colours, normalisation, size), with the recipe."
     return dict(model=model.state_dict(), arch=config.arch, num_classes=len(classes), classes=list(classes),
                 colors=[list(c) for c in colors], mean=list(IMAGENET_MEAN), std=list(IMAGENET_STD),
                 size=list(config.size) if config.size else None, config=asdict(config), epoch=epoch,
-                history=list(history), camseg_version=camseg.__version__)
+                history=list(history), camseg_version=camseg.__version__,
+                class_weights=None if class_weights is None else [float(w) for w in class_weights])
 
 # %% ../nbs/04a_checkpoint.ipynb #9de84790
-def training_state(model: nn.Module, optimizer, scheduler, scaler, config: TrainConfig, classes: list, colors: list,
-                   epoch: int, history: list, best_miou: float) -> dict:
-    "Everything to resume training: `model_state`, and the optimiser, scheduler and scaler with the best score so far."
-    return dict(model_state(model, config, classes, colors, epoch, history), optimizer=optimizer.state_dict(),
-                scheduler=scheduler.state_dict(), scaler=scaler.state_dict(), best_miou=best_miou)
+def training_state(state: dict, optimizer, scheduler, scaler, best_miou: float) -> dict:
+    "Everything to resume training: a `model_state`, with the optimiser, scheduler and scaler and the best score so far."
+    return dict(state, optimizer=optimizer.state_dict(), scheduler=scheduler.state_dict(), scaler=scaler.state_dict(),
+                best_miou=best_miou)
 
 # %% ../nbs/04a_checkpoint.ipynb #a5be5aa7
 def save_checkpoint(state: dict, path) -> Path:

@@ -5,7 +5,8 @@
 # %% auto #0
 __all__ = ['DATA_HELP', 'RECIPE_HELP', 'flag_name', 'parse_size', 'add_config_flags', 'config_from_args', 'collect_images',
            'output_names', 'check_outputs', 'render_prediction', 'cmd_download', 'train_summary', 'cmd_train',
-           'evaluation_json', 'cmd_evaluate', 'cmd_predict', 'cmd_bench', 'build_parser', 'interrupted_message', 'main']
+           'evaluation_json', 'cmd_evaluate', 'cmd_predict', 'cmd_bench', 'cmd_report', 'build_parser',
+           'interrupted_message', 'main']
 
 # %% ../nbs/08_cli.ipynb #1f185ff3
 import argparse
@@ -149,12 +150,15 @@ def cmd_train(args):
 
 # %% ../nbs/08_cli.ipynb #e5f8583c
 def evaluation_json(result, split: str) -> dict:
-    "The `--json` output: summary numbers and per-class IoU, accuracy and pixels (NaN as null)."
+    "The `--json` output: summary numbers, per-class IoU, accuracy and pixels (NaN as null), and CamVid-11."
     clean = lambda x: None if isinstance(x, float) and math.isnan(x) else x
+    cv11 = result.camvid11()
     return dict(split=split, num_images=result.num_images, pixel_accuracy=result.pixel_accuracy,
                 mean_iou=clean(result.mean_iou), fw_iou=result.metrics["fw_iou"],
                 classes_averaged=result.metrics["classes_averaged"],
-                per_class={name: {k: clean(v) for k, v in r.items()} for name, r in result.per_class().items()})
+                per_class={name: {k: clean(v) for k, v in r.items()} for name, r in result.per_class().items()},
+                camvid11=dict(pixel_accuracy=cv11.pixel_accuracy, mean_iou=clean(cv11.mean_iou),
+                              per_class={name: clean(r["iou"]) for name, r in cv11.per_class().items()}))
 
 # %% ../nbs/08_cli.ipynb #44fc0d37
 def cmd_evaluate(args):
@@ -195,6 +199,27 @@ def cmd_bench(args):
     log = (lambda message: print(message, file=sys.stderr)) if args.json else print
     results = run_bench(args.data, quick=args.quick, device=args.device, log=log, compile=args.compile)
     print(json.dumps(results) if args.json else format_results(results))
+
+# %% ../nbs/08_cli.ipynb #61cdf408
+def cmd_report(args):
+    from camseg.report import format_card, report_card
+    card = report_card(args.checkpoint, args.data, repeats=args.repeats)
+    out = Path(args.out) if args.out else Path(args.checkpoint).with_name("report.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(card, indent=1))
+    print(format_card(card))
+    print(f"written to {out}")
+
+def _report_parser(sub):
+    p = sub.add_parser("report", help="the report card of a checkpoint: size, GFLOPs, CPU latency, memory, test scores",
+                       description="Score a checkpoint on the test split (32 classes and CamVid-11) and measure its "
+                                   "parameters, GFLOPs, CPU latency at batch 1 and peak memory; print a table and "
+                                   "write it as JSON.")
+    p.add_argument("--checkpoint", required=True, help="a camseg checkpoint, e.g. runs/cpu/best.pth")
+    p.add_argument("--data", help=DATA_HELP)
+    p.add_argument("--out", help="the JSON file to write [default: report.json beside the checkpoint]")
+    p.add_argument("--repeats", type=int, default=30, help="timed predictions for the latency [default: 30]")
+    p.set_defaults(func=cmd_report)
 
 # %% ../nbs/08_cli.ipynb #4f9e0692
 DATA_HELP = "CamSeq folder (default: $CAMSEG_DATA, then ~/.cache/camseg/Camseq_2007, then a download)"
@@ -258,6 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _train_parser(sub)
     _other_parsers(sub)
+    _report_parser(sub)
     return parser
 
 # %% ../nbs/08_cli.ipynb #ffa5c0d3

@@ -4,10 +4,10 @@
 
 # %% auto #0
 __all__ = ['RESUMABLE_CHANGES', 'RELEASE_URL', 'PUBLISHED', 'RUN_CONFIGS', 'default_workers', 'resolve_defaults',
-           'train_transforms', 'make_optimizer', 'make_scheduler', 'segmentation_loss', 'autocast_for', 'make_scaler',
-           'NonFiniteLossError', 'train_step', 'train_one_epoch', 'plot_history', 'save_curves', 'recalibrate_bn',
-           'check_resumable', 'build_datasets', 'train', 'default_runs_dir', 'published_checkpoint',
-           'trained_checkpoint']
+           'train_transforms', 'make_optimizer', 'make_scheduler', 'segmentation_loss', 'class_pixel_counts',
+           'class_weights', 'loss_class_weights', 'autocast_for', 'make_scaler', 'NonFiniteLossError', 'train_step',
+           'train_one_epoch', 'plot_history', 'save_curves', 'recalibrate_bn', 'check_resumable', 'build_datasets',
+           'train', 'default_runs_dir', 'published_checkpoint', 'trained_checkpoint']
 
 # %% ../nbs/05_train.ipynb #ad77eff1
 import json
@@ -27,7 +27,8 @@ from tqdm import tqdm
 
 import camseg
 from .checkpoint import CheckpointError, load_checkpoint, model_state, save_checkpoint, training_state
-from .core import CamsegError, TrainConfig, config_changes, config_from_dict, cpu_recipe, progress_bar
+from .core import (CLASS_WEIGHTINGS, CamsegError, ConfigError, TrainConfig, config_changes, config_from_dict,
+                         cpu_recipe, progress_bar)
 from .data import DataError, camseq_path, default_data_dir, download_file, verify_sha256
 from .dataset import IGNORE_INDEX, IMAGENET_MEAN, IMAGENET_STD, CamSeqDataset
 from .metrics import evaluate
@@ -78,12 +79,48 @@ def make_scheduler(optimizer, config: TrainConfig):
     return torch.optim.lr_scheduler.PolynomialLR(optimizer, total_iters=config.epochs, power=0.9)
 
 # %% ../nbs/05_train.ipynb #ffb2f0b3
-def segmentation_loss(outputs: dict, target: torch.Tensor, aux_weight: float = 0.0) -> torch.Tensor:
+def segmentation_loss(outputs: dict, target: torch.Tensor, aux_weight: float = 0.0,
+                      class_weight: torch.Tensor = None) -> torch.Tensor:
     "Cross-entropy of the main head (ignoring label 255), plus `aux_weight` times the auxiliary head's."
-    loss = F.cross_entropy(outputs["out"].float(), target, ignore_index=IGNORE_INDEX)
+    loss = F.cross_entropy(outputs["out"].float(), target, weight=class_weight, ignore_index=IGNORE_INDEX)
     if aux_weight and "aux" in outputs:
-        loss = loss + aux_weight * F.cross_entropy(outputs["aux"].float(), target, ignore_index=IGNORE_INDEX)
+        loss = loss + aux_weight * F.cross_entropy(outputs["aux"].float(), target, weight=class_weight,
+                                                   ignore_index=IGNORE_INDEX)
     return loss
+
+# %% ../nbs/05_train.ipynb #99534c61
+def class_pixel_counts(masks, num_classes: int) -> tuple:
+    "Per class: its labelled pixels in the index `masks`, and the labelled pixels of the masks that contain it."
+    pixels = torch.zeros(num_classes, dtype=torch.float64)
+    image_pixels = torch.zeros(num_classes, dtype=torch.float64)
+    for mask in masks:
+        counts = torch.bincount(torch.as_tensor(np.asarray(mask)).flatten().long(), minlength=256)[:num_classes]
+        pixels += counts
+        image_pixels += (counts > 0) * counts.sum().double()
+    return pixels, image_pixels
+
+# %% ../nbs/05_train.ipynb #88e7d9a7
+def class_weights(pixels: torch.Tensor, image_pixels: torch.Tensor, method: str) -> torch.Tensor:
+    "Loss weight per class, `median-frequency` or `inverse-sqrt`, from `class_pixel_counts`; 0 for unseen classes."
+    seen = pixels > 0
+    if method == "median-frequency":
+        freq = pixels / image_pixels.clamp(min=1)
+        weights = freq[seen].quantile(0.5) / freq.clamp(min=1e-12)
+    elif method == "inverse-sqrt":
+        freq = pixels / pixels.sum()
+        weights = freq.clamp(min=1e-12).rsqrt()
+        weights = weights / (freq * weights).sum()   # an average labelled pixel weighs 1
+    else:
+        raise ConfigError(f"Unknown class weighting {method!r}: choose one of {', '.join(CLASS_WEIGHTINGS[1:])}.")
+    return torch.where(seen, weights, torch.zeros_like(weights)).float()
+
+# %% ../nbs/05_train.ipynb #d677ad84
+def loss_class_weights(train_set, num_classes: int, method: str = "none"):
+    "The loss weights of `method` from the masks of `train_set` (a `Subset` of a dataset), or None for 'none'."
+    if method == "none":
+        return None
+    masks = (train_set.dataset.load_mask(i) for i in train_set.indices)
+    return class_weights(*class_pixel_counts(masks, num_classes), method)
 
 # %% ../nbs/05_train.ipynb #b4f91224
 def autocast_for(device: torch.device, config: TrainConfig):
@@ -104,12 +141,13 @@ class NonFiniteLossError(CamsegError, FloatingPointError):
     "The training loss became NaN or infinite."
 
 # %% ../nbs/05_train.ipynb #6091611a
-def train_step(model, x, y, optimizer, scaler, device, config: TrainConfig, where: str = "") -> torch.Tensor:
+def train_step(model, x, y, optimizer, scaler, device, config: TrainConfig, where: str = "",
+               class_weight: torch.Tensor = None) -> torch.Tensor:
     "One optimisation step on images `x` and masks `y`; returns the loss. A NaN or infinite loss stops before the update."
     memory_format = torch.channels_last if config.channels_last else torch.contiguous_format
     with autocast_for(device, config):
         outputs = model(x.contiguous(memory_format=memory_format))
-    loss = segmentation_loss(outputs, y, config.aux_weight)
+    loss = segmentation_loss(outputs, y, config.aux_weight, class_weight)
     if not torch.isfinite(loss):
         raise NonFiniteLossError(f"The training loss became {loss.item()}{where}. "
                                  "Try a lower learning rate (--lr), or turn mixed precision off.")
@@ -121,7 +159,7 @@ def train_step(model, x, y, optimizer, scaler, device, config: TrainConfig, wher
 
 # %% ../nbs/05_train.ipynb #c5416e7d
 def train_one_epoch(model, loader, optimizer, scaler, device, config: TrainConfig, epoch: int = 1,
-                    progress: bool = True) -> float:
+                    progress: bool = True, class_weight: torch.Tensor = None) -> float:
     "One pass over `loader`; returns the mean training loss."
     model.train()
     total, steps = 0.0, 0
@@ -129,7 +167,8 @@ def train_one_epoch(model, loader, optimizer, scaler, device, config: TrainConfi
     for batch in bar:
         x = batch["image"].to(device, non_blocking=True)
         y = batch["mask"].to(device, non_blocking=True)
-        loss = train_step(model, x, y, optimizer, scaler, device, config, where=f" at epoch {epoch}, step {steps + 1}")
+        loss = train_step(model, x, y, optimizer, scaler, device, config,
+                          where=f" at epoch {epoch}, step {steps + 1}", class_weight=class_weight)
         total, steps = total + loss.item(), steps + 1
         bar.set_postfix(loss=f"{total / steps:.4f}")
     return total / max(steps, 1)
@@ -216,6 +255,9 @@ def _restore(path, device, config: TrainConfig, model, optimizer, scheduler, sca
     return state["history"], state["epoch"] + 1, state["best_miou"]
 
 # %% ../nbs/05_train.ipynb #f14a1b7f
+def _weights_line(weights: torch.Tensor, classes: list, method: str) -> str:
+    return f"class weights ({method}): " + ", ".join(f"{c} {w:.2f}" for c, w in zip(classes, weights.tolist()))
+
 def train(data=None, out_dir="runs/camseg", config: TrainConfig = None, resume: bool = False,
           progress: bool = True) -> list:
     "Train on the CamSeq folder `data` with `config`, writing checkpoints, history and curves to `out_dir`."
@@ -227,6 +269,7 @@ def train(data=None, out_dir="runs/camseg", config: TrainConfig = None, resume: 
     dataset, colors = train_set.dataset, list(train_set.dataset.colormap.values())
     train_dl, val_dl, _ = get_dataloaders(train_set, val_set, val_set, config.batch_size, config.num_workers,
                                           pin_memory=device.type == "cuda", seed=config.seed)
+    weights = loss_class_weights(train_set, dataset.num_classes, config.class_weights)
     _seed_everything(config.seed)
     model = create_model(dataset.num_classes, config.arch, config.pretrained, config.weights, config.bn_momentum)
     model = model.to(device, memory_format=torch.channels_last if config.channels_last else torch.contiguous_format)
@@ -239,6 +282,9 @@ def train(data=None, out_dir="runs/camseg", config: TrainConfig = None, resume: 
     log = tqdm.write if progress else (lambda line: None)
     log(f"training {config.arch} on {device}, epochs {start}-{config.epochs}: {len(train_set)} training and "
         f"{len(val_set)} validation frames of {root.name}; writing to {out_dir}")
+    if weights is not None:
+        log(_weights_line(weights, dataset.classes, config.class_weights))
+        weights = weights.to(device)
     epochs = progress_bar(range(start, config.epochs + 1), desc="training", unit="epoch", initial=start - 1,
                           total=config.epochs, disable=not progress)
     for epoch in epochs:
@@ -246,15 +292,15 @@ def train(data=None, out_dir="runs/camseg", config: TrainConfig = None, resume: 
         _seed_everything(config.seed + epoch)
         train_dl.generator.manual_seed(config.seed + epoch)
         dataset.set_seed(config.seed + epoch)
-        train_loss = train_one_epoch(step_model, train_dl, optimizer, scaler, device, config, epoch, progress)
+        train_loss = train_one_epoch(step_model, train_dl, optimizer, scaler, device, config, epoch, progress, weights)
         val = evaluate(Predictor(model, dataset.classes, colors, config.size), val_dl, progress=progress)
         history.append(_epoch_record(epoch, train_loss, val, optimizer, time.perf_counter() - t0))
         scheduler.step()
+        state = model_state(model, config, dataset.classes, colors, epoch, history, weights)
         if val.mean_iou > best:
             best = val.mean_iou
-            save_checkpoint(model_state(model, config, dataset.classes, colors, epoch, history), out_dir / "best.pth")
-        save_checkpoint(training_state(model, optimizer, scheduler, scaler, config, dataset.classes, colors, epoch,
-                                       history, best), out_dir / "last.pth")
+            save_checkpoint(state, out_dir / "best.pth")
+        save_checkpoint(training_state(state, optimizer, scheduler, scaler, best), out_dir / "last.pth")
         (out_dir / "history.json").write_text(json.dumps(history, indent=1))
         save_curves(history, out_dir / "curves.png", f"{config.arch}, {out_dir.name}")
         epochs.set_postfix(val_miou=f"{val.mean_iou:.3f}")

@@ -1,15 +1,45 @@
-"""Write README.md from nbs/index.ipynb (its markdown cells), or with --check fail if they differ.
+"""Write README.md from nbs/index.ipynb, or with --check fail if they differ.
 
-nbdev_readme needs Quarto, which cannot be installed everywhere; the home page is plain markdown, so this is enough."""
-import json, sys
+README.md is the home page's markdown cells, in order, with the outputs of its code cells that a reader should see:
+figures (PNG outputs, saved as nbs/images/index_N.png and linked by their GitHub URL, so that they show on GitHub
+and on PyPI alike) and markdown (the results table, generated from report cards). nbdev_readme needs Quarto, which
+cannot be installed everywhere; the home page is plain markdown, so this is enough."""
+import base64, configparser, json, sys
 from pathlib import Path
 
 root = Path(__file__).resolve().parent.parent
-cells = json.loads((root / "nbs" / "index.ipynb").read_text())["cells"]
-text = "\n\n".join("".join(c["source"]).strip() for c in cells if c["cell_type"] == "markdown") + "\n"
-readme = root / "README.md"
-if "--check" in sys.argv:
-    if readme.read_text() != text:
-        sys.exit("README.md differs from nbs/index.ipynb: run `python .ci/readme.py` and commit.")
-else:
-    readme.write_text(text)
+cfg = configparser.ConfigParser(); cfg.read(root / "settings.ini")
+RAW = cfg["DEFAULT"]["git_url"].replace("https://github.com/", "https://raw.githubusercontent.com/") + "/main/"
+
+def cell_parts(i: int, cell: dict, images: dict) -> list:
+    "The README text of one cell: a markdown cell's source, or a code cell's markdown and figure outputs."
+    if cell["cell_type"] == "markdown":
+        return ["".join(cell["source"]).strip()]
+    parts = []
+    for j, output in enumerate(cell.get("outputs", [])):
+        data = output.get("data", {})
+        if "text/markdown" in data:
+            parts.append("".join(data["text/markdown"]).strip())
+        elif "image/png" in data:
+            name = f"nbs/images/index_{i}_{j}.png"
+            images[name] = base64.b64decode("".join(data["image/png"]))
+            parts.append(f"![the figure of the home page]({RAW}{name})")
+    return parts
+
+def readme() -> tuple:
+    "README.md's text and the figures it links, from nbs/index.ipynb."
+    cells, images = json.loads((root / "nbs" / "index.ipynb").read_text())["cells"], {}
+    text = "\n\n".join(p for i, cell in enumerate(cells) for p in cell_parts(i, cell, images)) + "\n"
+    return text, images
+
+if __name__ == "__main__":
+    text, images = readme()
+    if "--check" in sys.argv:
+        stale = [n for n, b in images.items() if not (root / n).is_file() or (root / n).read_bytes() != b]
+        if (root / "README.md").read_text() != text or stale:
+            sys.exit("README.md or its figures differ from nbs/index.ipynb: run `python .ci/readme.py` and commit.")
+    else:
+        for name, data in images.items():
+            (root / name).parent.mkdir(exist_ok=True)
+            (root / name).write_bytes(data)
+        (root / "README.md").write_text(text)

@@ -59,6 +59,8 @@ class TrainConfig:
     channels_last: Optional[bool] = setting(None, "channels_last memory layout (none: on for a CPU, off on a GPU)")
     num_workers: Optional[int] = setting(None, "DataLoader worker processes (none: 0 on a CPU, up to 4 on a GPU)")
     compile: bool = setting(False, "torch.compile the model (slow to start)")
+    sync_bn: bool = setting(False, "under torchrun: BatchNorm statistics over all processes' frames (GPUs only)")
+    freeze_bn: bool = setting(False, "keep BatchNorm in evaluation mode (fixed statistics) while training")
     seed: int = setting(0, "random seed of weights, shuffling and augmentation")
     device: Optional[str] = setting(None, "cuda, mps or cpu (none: the best available)")
 

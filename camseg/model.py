@@ -128,10 +128,10 @@ def prefers_channels_last(device) -> bool:
 
 # %% ../nbs/04_model.ipynb #728fbb4b
 def fold_batchnorm(module: nn.Module) -> nn.Module:
-    "Fold every eval-mode `BatchNorm2d` that directly follows a `Conv2d` (among a module's children) into it, in place."
+    "Fold every eval-mode BatchNorm that directly follows a `Conv2d` (among a module's children) into it, in place."
     children = list(module.named_children())
     for (conv_name, conv), (bn_name, bn) in zip(children, children[1:]):
-        if isinstance(conv, nn.Conv2d) and isinstance(bn, nn.BatchNorm2d):
+        if isinstance(conv, nn.Conv2d) and isinstance(bn, nn.modules.batchnorm._BatchNorm):
             setattr(module, conv_name, fuse_conv_bn_eval(conv, bn))
             setattr(module, bn_name, nn.Identity())
     for child in module.children():

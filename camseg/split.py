@@ -10,7 +10,7 @@ import random
 
 import numpy as np
 import torch
-from torch.utils.data import DataLoader, Subset, get_worker_info
+from torch.utils.data import DataLoader, DistributedSampler, Subset, get_worker_info
 
 from .core import ConfigError
 
@@ -46,12 +46,14 @@ def seed_worker(worker_id: int):
 
 # %% ../nbs/03_split.ipynb #90c00142
 def get_dataloaders(train_set, val_set, test_set, batch_size: int = 2, num_workers: int = 0,
-                    pin_memory: bool = False, seed: int = 0) -> tuple:
+                    pin_memory: bool = False, seed: int = 0, rank: int = 0, world_size: int = 1) -> tuple:
     "Loaders for the three splits: shuffled and `drop_last` for training only; evaluation sees every image."
-    if len(train_set) < batch_size:
-        raise ConfigError(f"The training set has {len(train_set)} images, fewer than batch_size={batch_size}.")
+    if len(train_set) < batch_size * world_size:
+        raise ConfigError(f"The training set has {len(train_set)} images, fewer than batch_size={batch_size}"
+                          + (f" times {world_size} processes." if world_size > 1 else "."))
     common = dict(batch_size=batch_size, num_workers=num_workers, pin_memory=pin_memory)
-    train = DataLoader(train_set, shuffle=True, drop_last=True, generator=torch.Generator().manual_seed(seed),
+    shuffle = DistributedSampler(train_set, num_replicas=world_size, rank=rank, shuffle=True, seed=seed, drop_last=True)
+    train = DataLoader(train_set, sampler=shuffle, drop_last=True, generator=torch.Generator().manual_seed(seed),
                        worker_init_fn=seed_worker, **common)
     val, test = (DataLoader(s, shuffle=False, drop_last=False, persistent_workers=num_workers > 0, **common)
                  for s in (val_set, test_set))

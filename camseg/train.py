@@ -6,8 +6,8 @@
 __all__ = ['RESUMABLE_CHANGES', 'RELEASE_URL', 'PUBLISHED', 'RUN_CONFIGS', 'default_workers', 'resolve_defaults',
            'train_transforms', 'make_optimizer', 'make_scheduler', 'segmentation_loss', 'class_pixel_counts',
            'class_weights', 'loss_class_weights', 'autocast_for', 'make_scaler', 'NonFiniteLossError', 'train_step',
-           'train_one_epoch', 'plot_history', 'save_curves', 'recalibrate_bn', 'check_resumable', 'build_datasets',
-           'train', 'default_runs_dir', 'published_checkpoint', 'trained_checkpoint']
+           'set_train_mode', 'train_one_epoch', 'plot_history', 'save_curves', 'recalibrate_bn', 'check_resumable',
+           'build_datasets', 'train', 'default_runs_dir', 'published_checkpoint', 'trained_checkpoint']
 
 # %% ../nbs/05_train.ipynb #ad77eff1
 import json
@@ -21,6 +21,7 @@ import albumentations as A
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+import torch.distributed as dist
 import torch.nn.functional as F
 from torch import nn
 from tqdm import tqdm
@@ -31,6 +32,8 @@ from .core import (CLASS_WEIGHTINGS, CamsegError, ConfigError, TrainConfig, conf
                          cpu_recipe, progress_bar)
 from .data import DataError, camseq_path, default_data_dir, download_file, verify_sha256
 from .dataset import IGNORE_INDEX, IMAGENET_MEAN, IMAGENET_STD, CamSeqDataset
+from .distributed import (all_reduce_result, distributed_model, init_distributed, mean_over_processes,
+                                process_rank, shard)
 from .metrics import evaluate
 from .model import create_model, pick_device, prefers_channels_last
 from .predict import Predictor
@@ -158,10 +161,19 @@ def train_step(model, x, y, optimizer, scaler, device, config: TrainConfig, wher
     return loss.detach()
 
 # %% ../nbs/05_train.ipynb #c5416e7d
+def set_train_mode(model: nn.Module, freeze_bn: bool = False) -> nn.Module:
+    "Put `model` in training mode, its BatchNorm layers in evaluation mode if `freeze_bn` (fixed statistics)."
+    model.train()
+    if freeze_bn:
+        for m in model.modules():
+            if isinstance(m, nn.modules.batchnorm._BatchNorm):
+                m.eval()
+    return model
+
 def train_one_epoch(model, loader, optimizer, scaler, device, config: TrainConfig, epoch: int = 1,
                     progress: bool = True, class_weight: torch.Tensor = None) -> float:
     "One pass over `loader`; returns the mean training loss."
-    model.train()
+    set_train_mode(model, config.freeze_bn)
     total, steps = 0.0, 0
     bar = progress_bar(loader, desc=f"epoch {epoch}/{config.epochs}", leave=False, disable=not progress)
     for batch in bar:
@@ -254,57 +266,78 @@ def _restore(path, device, config: TrainConfig, model, optimizer, scheduler, sca
         scheduler.total_iters = config.epochs   # a resumed run may have been given more epochs
     return state["history"], state["epoch"] + 1, state["best_miou"]
 
+# %% ../nbs/05_train.ipynb #5aee0c11
+def _save_epoch(state: dict, optimizer, scheduler, scaler, best_miou: float, is_best: bool, out_dir: Path):
+    "Write an epoch's files: `best.pth` if it is the best so far, `last.pth`, `history.json` and `curves.png`."
+    if is_best:
+        save_checkpoint(state, out_dir / "best.pth")
+    save_checkpoint(training_state(state, optimizer, scheduler, scaler, best_miou), out_dir / "last.pth")
+    (out_dir / "history.json").write_text(json.dumps(state["history"], indent=1))
+    save_curves(state["history"], out_dir / "curves.png", f"{state['arch']}, {out_dir.name}")
+
 # %% ../nbs/05_train.ipynb #f14a1b7f
 def _weights_line(weights: torch.Tensor, classes: list, method: str) -> str:
     return f"class weights ({method}): " + ", ".join(f"{c} {w:.2f}" for c, w in zip(classes, weights.tolist()))
+
+def _epoch_seed(config: TrainConfig, epoch: int, rank: int, world_size: int) -> int:
+    "The seed of one process's augmentations in one epoch: different for every epoch and process."
+    return (config.seed + epoch) * world_size + rank
 
 def train(data=None, out_dir="runs/camseg", config: TrainConfig = None, resume: bool = False,
           progress: bool = True) -> list:
     "Train on the CamSeq folder `data` with `config`, writing checkpoints, history and curves to `out_dir`."
     root = camseq_path(data)   # first: a missing folder stops the run before anything else
     config = config or TrainConfig()
+    rank, _, world = process_rank()   # (0, 0, 1) unless started by torchrun
     out_dir, device = Path(out_dir), pick_device(config.device)
-    config = resolve_defaults(config, device)
+    if world > 1:
+        device = init_distributed(device)
+    config, main = resolve_defaults(config, device), rank == 0
+    progress = progress and main
     train_set, val_set, _ = build_datasets(root, config)
     dataset, colors = train_set.dataset, list(train_set.dataset.colormap.values())
-    train_dl, val_dl, _ = get_dataloaders(train_set, val_set, val_set, config.batch_size, config.num_workers,
-                                          pin_memory=device.type == "cuda", seed=config.seed)
+    train_dl, val_dl, _ = get_dataloaders(train_set, shard(val_set, rank, world), val_set, config.batch_size,
+                                          config.num_workers, device.type == "cuda", config.seed, rank, world)
     weights = loss_class_weights(train_set, dataset.num_classes, config.class_weights)
     _seed_everything(config.seed)
     model = create_model(dataset.num_classes, config.arch, config.pretrained, config.weights, config.bn_momentum)
     model = model.to(device, memory_format=torch.channels_last if config.channels_last else torch.contiguous_format)
-    step_model = torch.compile(model) if config.compile else model   # checkpoints keep the plain model's weights
     optimizer = make_optimizer(model, config)
     scheduler, scaler = make_scheduler(optimizer, config), make_scaler(device, config)
     history, start, best = [], 1, -1.0
     if resume and (out_dir / "last.pth").exists():
         history, start, best = _restore(out_dir / "last.pth", device, config, model, optimizer, scheduler, scaler)
+    step_model = distributed_model(model, config, device) if world > 1 else model
+    step_model = torch.compile(step_model) if config.compile else step_model   # checkpoints keep the plain weights
     log = tqdm.write if progress else (lambda line: None)
-    log(f"training {config.arch} on {device}, epochs {start}-{config.epochs}: {len(train_set)} training and "
-        f"{len(val_set)} validation frames of {root.name}; writing to {out_dir}")
+    log(f"training {config.arch} on {device}" + (f" x {world} processes" if world > 1 else "") +
+        f", epochs {start}-{config.epochs}: {len(train_set)} training and {len(val_set)} validation frames of "
+        f"{root.name}; writing to {out_dir}")
     if weights is not None:
         log(_weights_line(weights, dataset.classes, config.class_weights))
         weights = weights.to(device)
     epochs = progress_bar(range(start, config.epochs + 1), desc="training", unit="epoch", initial=start - 1,
                           total=config.epochs, disable=not progress)
     for epoch in epochs:
-        t0 = time.perf_counter()
-        _seed_everything(config.seed + epoch)
-        train_dl.generator.manual_seed(config.seed + epoch)
-        dataset.set_seed(config.seed + epoch)
+        t0, seed = time.perf_counter(), _epoch_seed(config, epoch, rank, world)
+        _seed_everything(seed)
+        train_dl.generator.manual_seed(seed)
+        train_dl.sampler.set_epoch(epoch)
+        dataset.set_seed(seed)
         train_loss = train_one_epoch(step_model, train_dl, optimizer, scaler, device, config, epoch, progress, weights)
         val = evaluate(Predictor(model, dataset.classes, colors, config.size), val_dl, progress=progress)
+        if world > 1:
+            train_loss, val = mean_over_processes(train_loss, device), all_reduce_result(val, device)
         history.append(_epoch_record(epoch, train_loss, val, optimizer, time.perf_counter() - t0))
         scheduler.step()
-        state = model_state(model, config, dataset.classes, colors, epoch, history, weights)
-        if val.mean_iou > best:
-            best = val.mean_iou
-            save_checkpoint(state, out_dir / "best.pth")
-        save_checkpoint(training_state(state, optimizer, scheduler, scaler, best), out_dir / "last.pth")
-        (out_dir / "history.json").write_text(json.dumps(history, indent=1))
-        save_curves(history, out_dir / "curves.png", f"{config.arch}, {out_dir.name}")
+        best = max(best, val.mean_iou)
+        if main:
+            _save_epoch(model_state(model, config, dataset.classes, colors, epoch, history, weights), optimizer,
+                        scheduler, scaler, best, best == val.mean_iou, out_dir)
         epochs.set_postfix(val_miou=f"{val.mean_iou:.3f}")
         log(_epoch_line(history[-1], config.epochs))
+    if world > 1:
+        dist.destroy_process_group()
     return history
 
 # %% ../nbs/05_train.ipynb #ba7a1b27

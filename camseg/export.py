@@ -57,7 +57,7 @@ def onnx_metadata(state: dict) -> dict:
     "What an ONNX file says about its model: the checkpoint's classes, colours, size, normalisation and recipe, as JSON."
     return {key: json.dumps(state.get(key)) for key in METADATA_KEYS}
 
-# %% ../nbs/05b_export.ipynb #92c23771
+# %% ../nbs/05b_export.ipynb #16a80d3a
 def _save_atomically(program, out: Path) -> Path:
     "Write an exported ONNX program to `out` through a temporary file in the same folder."
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -71,7 +71,8 @@ def _save_atomically(program, out: Path) -> Path:
 
 def export_onnx(checkpoint, out) -> Path:
     "Write the model of a camseg checkpoint to `out` as ONNX: batch, height and width free, `onnx_metadata` inside."
-    import_extra("onnx", "onnx"), import_extra("onnxscript", "onnx")
+    import_extra("onnx", "onnx")          # the file format
+    import_extra("onnxscript", "onnx")    # what torch.onnx writes the graph with
     state = load_checkpoint(checkpoint)
     model = ScoresModel(inference_model(model_from_checkpoint(state, where=str(checkpoint)).float()))
     example = torch.zeros(1, 3, *(state["size"] or (360, 480)))

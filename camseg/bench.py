@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['TARGETS', 'ONE_READ_TARGET', 'median_times', 'median_time', 'peak_rss', 'bench_decode', 'bench_loading',
-           'bench_metrics', 'bench_train_step', 'bench_inference', 'bench_memory', 'machine_info', 'run_bench',
-           'ratios', 'format_results', 'plot_ratios']
+           'bench_metrics', 'bench_train_step', 'bench_inference', 'bench_onnxruntime', 'bench_memory', 'machine_info',
+           'run_bench', 'ratios', 'format_results', 'plot_ratios']
 
 # %% ../nbs/09_bench.ipynb #0c99de80
 import copy
@@ -194,6 +194,40 @@ def bench_inference(ds: CamSeqDataset, arch: str, size, repeats: int, device, co
         out.update(compiled_images_per_s=1 / times[2], compiled_ratio=times[0] / times[2])
     return out
 
+# %% ../nbs/09_bench.ipynb #1ebbd13a
+import shutil
+import tempfile
+from pathlib import Path
+
+from .checkpoint import model_state, save_checkpoint
+from .export import missing_extra
+
+# %% ../nbs/09_bench.ipynb #ac6b5160
+def _predictors_pth_and_onnx(model, config: TrainConfig, classes: list, colors: list) -> tuple:
+    "A CPU `Predictor` of `model` from a checkpoint, and one from its ONNX export; and the export's seconds."
+    from camseg.export import export_onnx
+    folder = Path(tempfile.mkdtemp())
+    try:
+        save_checkpoint(model_state(model, config, classes, colors), folder / "model.pth")
+        start = time.perf_counter()
+        export_onnx(folder / "model.pth", folder / "model.onnx")
+        export_s = time.perf_counter() - start
+        eager, onnx = (Predictor.from_checkpoint(folder / name, "cpu") for name in ("model.pth", "model.onnx"))
+    finally:
+        shutil.rmtree(folder)
+    return eager, onnx, export_s
+
+def bench_onnxruntime(ds: CamSeqDataset, arch: str, size, repeats: int, seed: int = 0) -> dict:
+    "CPU latency at batch 1: ONNX Runtime against eager PyTorch, each behind a `Predictor`."
+    torch.manual_seed(seed)
+    model = create_model(ds.num_classes, arch, pretrained=False)
+    config = TrainConfig(arch=arch, pretrained=False, size=tuple(size))
+    eager, onnx, export_s = _predictors_pth_and_onnx(model, config, ds.classes, list(ds.colormap.values()))
+    x = F.interpolate(ds[0]["image"][None], size=size, mode="bilinear", align_corners=False)
+    eager_s, onnx_s = median_times([lambda: eager.predict_batch(x), lambda: onnx.predict_batch(x)], repeats)
+    return dict(eager_ms=eager_s * 1e3, onnxruntime_ms=onnx_s * 1e3, onnxruntime_speedup=eager_s / onnx_s,
+                export_s=export_s)
+
 # %% ../nbs/09_bench.ipynb #9f7036d1
 def bench_memory(ds: CamSeqDataset, device, seed: int = 0) -> dict:
     "Peak RSS (and peak CUDA memory when on a GPU) of a training step and an inference, MobileNetV3 at 360×480."
@@ -238,6 +272,11 @@ def run_bench(data=None, quick: bool = False, device=None, log=print, compile: b
     steps += [(f"inference_{arch}_{h}x{w}",
                lambda arch=arch, size=(h, w): bench_inference(ds, arch, size, repeats, device, compile))
               for arch in ("mobilenet", "resnet50") for h, w in sizes]
+    if missing_extra("onnx"):
+        log("onnxruntime: left out, camseg[onnx] is not installed")
+    else:
+        steps += [(f"onnxruntime_{arch}_360x480", lambda arch=arch: bench_onnxruntime(ds, arch, (360, 480), repeats))
+                  for arch in ("mobilenet", "resnet50")]
     steps += [("memory", lambda: bench_memory(ds, device))]
     for name, stage in steps:
         start = time.perf_counter()
@@ -279,6 +318,9 @@ def format_results(results: dict) -> str:
         v = results["metrics"]["vs_one_read"]
         lines.append(f"{'metrics, in reads of the scores':32} {v:8.2f} {'<= ' + str(ONE_READ_TARGET):>7}  "
                      f"{'yes' if v <= ONE_READ_TARGET else 'NO'}")
+    lines += [f"{name:32} {stage['onnxruntime_speedup']:8.2f}  ONNX Runtime vs eager PyTorch, CPU, batch 1: "
+              f"{stage['onnxruntime_ms']:.0f} ms against {stage['eager_ms']:.0f} ms"
+              for name, stage in results.items() if isinstance(stage, dict) and "onnxruntime_ms" in stage]
     lines += [f"FAILED {failure}" for failure in _failures(results)]
     return "\n".join(lines)
 

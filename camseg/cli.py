@@ -5,8 +5,9 @@
 # %% auto #0
 __all__ = ['DATA_HELP', 'RECIPE_HELP', 'flag_name', 'parse_size', 'add_config_flags', 'config_from_args', 'collect_images',
            'output_names', 'check_outputs', 'render_prediction', 'cmd_download', 'train_summary', 'cmd_train',
-           'evaluation_json', 'cmd_evaluate', 'cmd_predict', 'cmd_bench', 'cmd_report', 'build_parser',
-           'interrupted_message', 'main']
+           'evaluation_json', 'flicker_summary', 'flicker_json', 'cmd_evaluate', 'cmd_predict', 'predict_mode',
+           'cmd_predict_video', 'cmd_export', 'cmd_bench', 'cmd_report', 'add_smooth_flag', 'add_video_flags',
+           'build_parser', 'interrupted_message', 'main']
 
 # %% ../nbs/08_cli.ipynb #1f185ff3
 import argparse
@@ -160,6 +161,18 @@ def evaluation_json(result, split: str) -> dict:
                 camvid11=dict(pixel_accuracy=cv11.pixel_accuracy, mean_iou=clean(cv11.mean_iou),
                               per_class={name: clean(r["iou"]) for name, r in cv11.per_class().items()}))
 
+# %% ../nbs/08_cli.ipynb #2e3e687c
+def flicker_summary(flicker, smooth: float) -> str:
+    "The line `camseg evaluate` prints about temporal flicker (step 7a), and the smoothing it was measured with."
+    how = f"smoothed with factor {smooth}" if smooth else "no smoothing"
+    return (f"temporal flicker {flicker.compute():.4f} ({how}): the share of pixels whose predicted class changes "
+            f"between consecutive frames where the true class does not, over {flicker.pairs} pairs of frames")
+
+def flicker_json(flicker, smooth: float) -> dict:
+    "The `--json` keys of temporal flicker (null with fewer than two frames)."
+    value = flicker.compute()
+    return dict(temporal_flicker=None if math.isnan(value) else value, flicker_pairs=flicker.pairs, smooth=smooth)
+
 # %% ../nbs/08_cli.ipynb #44fc0d37
 def cmd_evaluate(args):
     import torch
@@ -169,29 +182,88 @@ def cmd_evaluate(args):
     from camseg.metrics import evaluate
     from camseg.predict import Predictor
     from camseg.split import sequential_split
+    from camseg.video import TemporalFlicker, with_smoothing
     predictor = Predictor.from_checkpoint(args.checkpoint, args.device)
     dataset = CamSeqDataset(camseq_path(args.data), ignore_void=predictor.metadata["config"]["ignore_void"])
     check_checkpoint(predictor.metadata, classes=dataset.classes, where=args.checkpoint)
     splits = dict(zip(["train", "val", "test"], sequential_split(dataset)), all=dataset)
     loader = torch.utils.data.DataLoader(splits[args.split], batch_size=args.batch_size)
-    result = evaluate(predictor, loader, progress=not args.json)
-    print(json.dumps(evaluation_json(result, args.split)) if args.json else result.table())
+    flicker = TemporalFlicker()   # the splits are runs of consecutive frames: flicker is always measured
+    result = evaluate(with_smoothing(predictor, args.smooth), loader, progress=not args.json, also=[flicker])
+    if args.json:
+        print(json.dumps(dict(evaluation_json(result, args.split), **flicker_json(flicker, args.smooth))))
+    else:
+        print(result.table()); print(flicker_summary(flicker, args.smooth))
 
 # %% ../nbs/08_cli.ipynb #dc5e2f95
 def cmd_predict(args):
     from camseg.dataset import load_rgb, open_image
     from camseg.predict import Predictor
+    from camseg.video import with_smoothing
+    if predict_mode(args) == "video":
+        return cmd_predict_video(args)
     inputs, out = collect_images(args.inputs), Path(args.out)
     names = output_names(inputs, args.format)
     for path in inputs:
         open_image(path).close()   # only the header: a file that is no image stops us before anything is written
     check_outputs(out, inputs, names, args.overwrite)
     predictor = Predictor.from_checkpoint(args.checkpoint, args.device, compile=args.compile)
+    predictor = with_smoothing(predictor, args.smooth)   # across the inputs, in order
     out.mkdir(parents=True, exist_ok=True)
     for path, name in progress_bar(list(zip(inputs, names)), desc="predict", unit="image"):
         image = load_rgb(path)
         render_prediction(image, predictor(image), predictor.colormap, args.format).save(out / name)
     print(f"wrote {len(inputs)} {args.format} predictions to {out}")
+
+# %% ../nbs/08_cli.ipynb #287d742a
+def predict_mode(args) -> str:
+    "'video' or 'images': what `camseg predict` is asked for, once its arguments are checked to fit together."
+    from camseg.data import DataError
+    from camseg.video import VIDEO_SUFFIXES
+    if args.video:
+        if args.out:
+            raise DataError("Give --out FOLDER (one PNG per image) or --video OUT.mp4 (one video), not both.")
+        if len(args.inputs) != 1:
+            raise DataError(f"--video takes one input, a video file or a folder of frames, not {len(args.inputs)}.")
+        if Path(args.video).suffix.lower() != ".mp4":
+            raise DataError(f"--video {args.video}: the video is written as H.264 in an .mp4 file, which browsers play.")
+        return "video"
+    videos = [p for p in args.inputs if Path(p).suffix.lower() in VIDEO_SUFFIXES]
+    if videos:
+        raise DataError(f"{videos[0]} is a video: pass --video OUT.mp4 to write its predictions as a video.")
+    if not args.out:
+        raise DataError("Give --out FOLDER for one PNG per image (or --video OUT.mp4 for a video).")
+    return "images"
+
+# %% ../nbs/08_cli.ipynb #a8558fbe
+def cmd_predict_video(args):
+    from camseg.data import DataError
+    from camseg.predict import Predictor
+    from camseg.video import open_frames, predict_video
+    out = Path(args.video)
+    if out.exists() and not args.overwrite:
+        raise DataError(f"{out} exists: pass --overwrite to replace it, or choose another --video.")
+    frames = open_frames(args.inputs[0], args.fps)   # reads the headers: bad input stops here, before any writing
+    predictor = Predictor.from_checkpoint(args.checkpoint, args.device, compile=args.compile)
+    written = predict_video(predictor, frames, out, args.video_format, args.smooth)
+    (h, w), smoothed = written["size"], f", smoothed with factor {args.smooth}" if args.smooth else ""
+    print(f"wrote {out}: {written['frames']} frames of {w}x{h} at {written['fps']:g} frames/s, H.264 yuv420p, "
+          f"{args.video_format}{smoothed}")
+
+# %% ../nbs/08_cli.ipynb #6b7c800b
+def cmd_export(args):
+    from camseg.checkpoint import CheckpointError
+    from camseg.export import export_onnx
+    out = Path(args.out)
+    if out.suffix.lower() != ".onnx":
+        raise CheckpointError(f"--out {out}: name the file .onnx (Predictor tells an ONNX model by its suffix).")
+    if out.exists() and not args.overwrite:
+        raise CheckpointError(f"{out} exists: pass --overwrite to replace it, or choose another --out.")
+    start = time.perf_counter()
+    export_onnx(args.checkpoint, out)
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB, {time.perf_counter() - start:.0f} s): ONNX, any batch, "
+          "height and width, with the classes, colours and input size in its metadata.\nnext:\n"
+          f"  camseg predict --checkpoint {out} --out predictions FRAMES...")
 
 # %% ../nbs/08_cli.ipynb #49244710
 def cmd_bench(args):
@@ -220,6 +292,30 @@ def _report_parser(sub):
     p.add_argument("--out", help="the JSON file to write [default: report.json beside the checkpoint]")
     p.add_argument("--repeats", type=int, default=30, help="timed predictions for the latency [default: 30]")
     p.set_defaults(func=cmd_report)
+
+# %% ../nbs/08_cli.ipynb #70eee777
+def add_smooth_flag(parser: argparse.ArgumentParser):
+    "`--smooth F`: a moving average of class probabilities across frames, for `predict` and `evaluate`."
+    parser.add_argument("--smooth", type=float, default=0.0, metavar="F",
+                        help="average class probabilities over consecutive frames: p = F*p_before + (1-F)*p_frame, "
+                             "F from 0 to below 1 [default: 0, no smoothing]")
+
+def add_video_flags(parser: argparse.ArgumentParser):
+    "The flags of `camseg predict` for video: where to write it, what it shows, its frame rate, and smoothing."
+    parser.add_argument("--video", metavar="OUT.mp4", help="write one H.264 video of the predictions instead of PNGs "
+                                                           "(needs camseg[video])")
+    parser.add_argument("--video-format", dest="video_format", choices=["overlay", "color"], default="overlay",
+                        help="the classes' colours over the frames, or alone [default: overlay]")
+    parser.add_argument("--fps", type=float, help="frame rate of the video [default: the input video's; 15 for a "
+                                                  "folder of frames, CamSeq01's rate]")
+    add_smooth_flag(parser)
+
+def _export_parser(sub):
+    p = sub.add_parser("export", help="write a checkpoint's model as ONNX, for ONNX Runtime (needs camseg[onnx])")
+    p.add_argument("--checkpoint", required=True, help="a camseg checkpoint, e.g. runs/cpu/best.pth")
+    p.add_argument("--out", required=True, help="the ONNX file to write, e.g. model.onnx")
+    p.add_argument("--overwrite", action="store_true", help="replace --out if it exists")
+    p.set_defaults(func=cmd_export)
 
 # %% ../nbs/08_cli.ipynb #4f9e0692
 DATA_HELP = "CamSeq folder (default: $CAMSEG_DATA, then ~/.cache/camseg/Camseq_2007, then a download)"
@@ -253,15 +349,18 @@ def _other_parsers(sub):
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--batch-size", dest="batch_size", type=int, default=2, help="[default: 2]")
     p.add_argument("--device", help="cuda, mps or cpu [default: the best available]")
+    add_smooth_flag(p)
     p.set_defaults(func=cmd_evaluate)
-    p = sub.add_parser("predict", help="write one PNG prediction per input image")
-    p.add_argument("inputs", nargs="+", help="image files or folders of images")
+    p = sub.add_parser("predict", help="write one PNG prediction per input image, or a video")
+    p.add_argument("inputs", nargs="+", help="image files or folders of images; with --video, a video file or a "
+                                             "folder of frames")
     p.add_argument("--checkpoint", required=True, help="a camseg checkpoint, e.g. runs/cpu/best.pth")
-    p.add_argument("--out", required=True, help="folder for the predictions (not a folder of inputs)")
+    p.add_argument("--out", help="folder for the PNG predictions (not a folder of inputs)")
     p.add_argument("--format", choices=["index", "color", "overlay"], default="color", help="[default: color]")
     p.add_argument("--overwrite", action="store_true", help="replace predictions that --out already holds")
     p.add_argument("--device", help="cuda, mps or cpu [default: the best available]")
     p.add_argument("--compile", action="store_true", help="torch.compile the model (slow to start; for many images)")
+    add_video_flags(p)
     p.set_defaults(func=cmd_predict)
     p = sub.add_parser("bench", help="time camseg against the original course's code, stage by stage")
     p.add_argument("--data", help=DATA_HELP)
@@ -284,6 +383,7 @@ def build_parser() -> argparse.ArgumentParser:
     _train_parser(sub)
     _other_parsers(sub)
     _report_parser(sub)
+    _export_parser(sub)
     return parser
 
 # %% ../nbs/08_cli.ipynb #ffa5c0d3
@@ -292,6 +392,8 @@ def interrupted_message(args) -> str:
     if args.command == "train":
         return (f"interrupted. {Path(args.out) / 'last.pth'} holds the last finished epoch: run the same command "
                 "with --resume to continue from there.")
+    if args.command == "predict" and args.video:
+        return f"interrupted. {args.video} was not written (a video is only complete at its end)."
     if args.command == "predict":
         return f"interrupted. The predictions written so far are in {args.out}."
     return "interrupted."

@@ -141,8 +141,8 @@ def _fmt(x: float) -> str:
     return "-" if math.isnan(x) else f"{x:.4f}"
 
 # %% ../nbs/06_metrics.ipynb #2a5b9a0c
-def evaluate(predictor, loader, progress: bool = True) -> EvalResult:
-    "Score a `Predictor` on every image of `loader`, at the masks' resolution."
+def evaluate(predictor, loader, progress: bool = True, also: list = ()) -> EvalResult:
+    "Score a `Predictor` on every image of `loader`, at the masks' resolution; metrics in `also` see every batch too."
     cm, images = ConfusionMatrix(len(predictor.classes)), 0
     with torch.inference_mode():
         loss_sum = pixels = torch.zeros((), device=predictor.device)   # summed on the device: no sync per batch
@@ -152,6 +152,8 @@ def evaluate(predictor, loader, progress: bool = True) -> EvalResult:
             loss_sum = loss_sum + F.cross_entropy(logits, y, ignore_index=IGNORE_INDEX, reduction="sum")
             pixels = pixels + (y != IGNORE_INDEX).sum()
             cm.update(logits, y)
+            for metric in also:   # e.g. step 7a's TemporalFlicker: any object with update(scores, target)
+                metric.update(logits, y)
             images += len(y)
     return EvalResult(list(predictor.classes), cm.matrix(), (loss_sum / pixels.clamp(min=1)).item(), images)
 

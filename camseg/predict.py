@@ -12,8 +12,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from PIL import Image
+from torch import nn
 
 from .checkpoint import load_checkpoint, model_from_checkpoint
+from .core import ConfigError
 from .dataset import IMAGENET_MEAN, IMAGENET_STD, load_rgb
 from .model import inference_model, pick_device
 
@@ -60,10 +62,13 @@ class Predictor:
     "A trained model, ready to predict: it knows its classes, colours, normalisation and input size."
     def __init__(self, model, classes: list, colors: list, size=None, mean=IMAGENET_MEAN, std=IMAGENET_STD,
                  device=None, compile: bool = False):
-        self.device = pick_device(device) if device is not None else next(model.parameters()).device
-        self.model = inference_model(model.to(self.device))
-        if compile:
-            self.model = torch.compile(self.model)
+        if isinstance(model, nn.Module):
+            self.device = pick_device(device) if device is not None else next(model.parameters()).device
+            self.model = inference_model(model.to(self.device))
+            if compile:
+                self.model = torch.compile(self.model)
+        else:   # another runtime's model, e.g. ONNX Runtime's (step 5b): CPU tensors in, `{"out": scores}` out
+            self.device, self.model = torch.device("cpu"), model
         self.classes, self.colors = list(classes), [tuple(c) for c in colors]
         self.size = tuple(size) if size else None
         self.mean, self.std = tuple(mean), tuple(std)
@@ -71,7 +76,12 @@ class Predictor:
 
     @classmethod
     def from_checkpoint(cls, path, device=None, compile: bool = False):
-        "The model of a camseg checkpoint, on `device` (default: the best available)."
+        "The model of a camseg checkpoint, or of a `.onnx` file from `camseg export`, on `device` (default: the best)."
+        if Path(path).suffix.lower() == ".onnx":
+            if compile:
+                raise ConfigError(f"{path} is an ONNX model: ONNX Runtime runs it, torch.compile cannot (drop --compile).")
+            from camseg.export import onnx_predictor   # step 5b; it needs the optional onnxruntime
+            return onnx_predictor(path, device)
         state = load_checkpoint(path)
         predictor = cls(model_from_checkpoint(state, where=str(path)), state["classes"], state["colors"],
                         state["size"], state["mean"], state["std"], pick_device(device), compile)

@@ -8,8 +8,8 @@ from the site: one page per notebook, named after it (02_dataset.ipynb -> datase
 On every page, at desktop width:
 - the sidebar lists Home and every lesson in course order (index, then nbs/ in file order) under its H1 title, with
   this page highlighted; the previous/next links go to its neighbours in that order
-- a table of contents of the page's sections; the Colab badge, linking to this page's own notebook
-- in the cells' outputs: no `In [ ]:` prompt, no stderr, no Python warning, no absolute path
+- a table of contents of the page's sections; the Colab badge, linking to this page's own notebook; no `In [ ]:`
+- in the cells' outputs: no stderr, no Python warning, no absolute path
 - searching "confusion matrix", "BatchNorm momentum" and "unknown colour" in this page's search box lists the page
   that teaches it (metrics, train, dataset) among the first three results
 - every source link points at a file and line of the repository whose line defines what the entry documents, and
@@ -101,6 +101,7 @@ class Page:
 
     def _failed(self, request):
         if request.url == BADGE: self.badge_failures += 1
+        elif request.resource_type == "document" and request.failure == "net::ERR_ABORTED": pass   # a page left early
         else: self.problems.append(f"failed request: {request.url[:120]} ({request.failure})")
 
     def goto(self, url: str):
@@ -122,8 +123,9 @@ def check_navigation(page, name: str, course: list) -> list:
     expected = [("index.html", "Home")] + [(p, t) for p, t, _ in course[1:]]
     got = [(name if href == "#" else href.split("#")[0], plain(text)) for href, text in links]
     if got != expected:
-        missing = [t for p, t in expected if (p, t) not in got]
-        problems.append(f"sidebar differs from the course: missing or renamed {missing[:4]}, got {[t for _, t in got][:4]}...")
+        first = next(i for i in range(max(len(got), len(expected))) if got[i:i + 1] != expected[i:i + 1])
+        problems.append(f"sidebar differs from the course at entry {first + 1}: {got[first:first + 1]}, "
+                        f"not {expected[first:first + 1]}")
     current = page.eval_on_selector_all("nav.bd-docs-nav li.current > a", "els => els.map(a => a.innerText.trim())")
     if [plain(c) for c in current] != [expected[here][1]]: problems.append(f"sidebar highlights {current}, not this page")
     prev_next = dict(page.eval_on_selector_all(".prev-next-area a", "els => els.map(a => [a.className.includes('left-prev') ? 'prev' : 'next', a.getAttribute('href')])"))
@@ -133,13 +135,14 @@ def check_navigation(page, name: str, course: list) -> list:
     return problems
 
 def check_content(page, name: str, notebook: str) -> list:
-    "Page TOC, the Colab badge; in the outputs no prompt, no stderr, no warning, no absolute path."
+    "Page TOC, the Colab badge, no prompt; in the outputs no stderr, no warning, no absolute path."
     problems = []
     sections = page.eval_on_selector_all("article section > h2", "els => els.length")
     toc = page.eval_on_selector_all("#pst-secondary-sidebar li.toc-h2 > a", "els => els.length")
     if sections and toc < sections: problems.append(f"page TOC lists {toc} links for {sections} sections")
-    text = "\n".join(page.eval_on_selector_all("article .cell_output", "els => els.map(e => e.innerText)"))
-    for pattern, what in [(PROMPT, "a prompt"), (WARNING, "a Python warning"), (ABSOLUTE_PATH, "an absolute path")]:
+    outputs = "\n".join(page.eval_on_selector_all("article .cell_output", "els => els.map(e => e.innerText)"))
+    for pattern, what, text in [(PROMPT, "a prompt", page.inner_text("article")), (WARNING, "a Python warning", outputs),
+                                (ABSOLUTE_PATH, "an absolute path", outputs)]:
         found = pattern.search(text)
         if found: problems.append(f"{what}: {text[max(0, found.start() - 60):found.end() + 60]!r}")
     if page.query_selector_all(".stderr"): problems.append("a stderr output is shown")
@@ -249,7 +252,7 @@ def main(site: Path) -> int:
                 found = search(page, base, query)
                 if wanted not in found: problems.append(f"search {query!r} lists {found}, not {wanted}")
                 page = tab.goto(base + name)
-            problems += tab.problems + check_phone(browser, base + name)
+            problems = list(dict.fromkeys(problems + tab.problems + check_phone(browser, base + name)))   # once each
             badge_failures += tab.badge_failures
             tab.page.close()
             failed += bool(problems)

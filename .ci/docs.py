@@ -16,6 +16,7 @@ Three stages, one command:
 
 Needs the docs extra: pip install -e ".[dev,docs]". Usage: python .ci/docs.py [SITE_DIR]"""
 import ast, configparser, importlib, inspect, os, re, shutil, sys, time
+START = time.time()
 from dataclasses import fields, is_dataclass
 from functools import partial
 from pathlib import Path
@@ -249,13 +250,17 @@ def build(site: Path) -> None:
     from sphinx.cmd.build import build_main
     pages = write_sources(PROC)
     print(f"processed {len(pages)} notebooks into {PROC.relative_to(ROOT)}")
-    if site.exists(): shutil.rmtree(site)
+    # Sphinx writes into _proc/html (myst-nb keeps its figures beside it, in _proc/jupyter_execute), then the site
+    # is copied to `site`, so that nothing else appears next to it
+    html = PROC.parent / "html"
+    if html.exists(): shutil.rmtree(html)
     args = ["-b", "html", "-q", "-W", "--keep-going", "-c", str(ROOT / ".ci" / "sphinx"),
-            "-d", str(PROC.parent / "doctrees"), str(PROC), str(site)]
+            "-d", str(PROC.parent / "doctrees"), str(PROC), str(html)]
     if build_main(args): sys.exit("Sphinx failed: see its messages above.")
+    if site.exists(): shutil.rmtree(site)
+    shutil.copytree(html, site)
 
 if __name__ == "__main__":
     site = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "_site").resolve()
-    start = time.time()
     build(site)
-    print(f"site in {site} ({len(list(site.glob('*.html')))} pages) in {time.time() - start:.0f} s")
+    print(f"site in {site} ({len(list(site.glob('*.html')))} pages) in {time.time() - START:.0f} s")

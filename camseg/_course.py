@@ -16,7 +16,9 @@ import torch
 from PIL import Image
 
 # %% ../nbs/00a_course.ipynb #d0e8277b
-def course_read_colormap(path) -> dict:
+def course_read_colormap(
+    path,  # the dataset's label_colors.txt: one "r g b name" line per class
+) -> dict:  # class name -> [r, g, b], in file order
     "The course's palette reader: split each line and trust it."
     colormap = {}
     with open(path, "r") as f:
@@ -25,14 +27,19 @@ def course_read_colormap(path) -> dict:
             colormap[cls] = [int(e) for e in [r, g, b]]
     return colormap
 
-def course_pairs(img_dir) -> list:
+def course_pairs(
+    img_dir,  # the CamSeq folder: frames, their `_L` masks and label_colors.txt side by side
+) -> list:  # (frame, mask) path pairs, paired by position in two sorted lists
     "Defect 3: frames and masks as two independently sorted lists, paired by position."
     images = sorted([os.path.join(img_dir, e) for e in os.listdir(img_dir) if not e.split(".")[0].endswith("_L")])
     images = [e for e in images if not e.endswith(".txt")]
     masks = sorted([os.path.join(img_dir, e) for e in os.listdir(img_dir) if e.split(".")[0].endswith("_L")])
     return list(zip(images, masks))
 
-def course_decode(mask: np.ndarray, colormap: dict) -> np.ndarray:
+def course_decode(
+    mask: np.ndarray,  # an H×W×3 uint8 colour mask
+    colormap: dict,  # class name -> [r, g, b], in class order
+) -> np.ndarray:  # H×W int64 class indices; a colour in no class becomes 0
     "Defects 1 and 2: one `np.all` pass per class; a colour in no class stays 0, class 0."
     mask_channels = np.zeros((mask.shape[0], mask.shape[1]), dtype=np.int64)
     for i, cls in enumerate(colormap.keys()):
@@ -42,7 +49,11 @@ def course_decode(mask: np.ndarray, colormap: dict) -> np.ndarray:
 # %% ../nbs/00a_course.ipynb #f1a0ce2c
 class CourseDataset(torch.utils.data.Dataset):
     "The course's `CamSeqDataset`: sorted lists, a per-class decode, and the transform called with `masks=`."
-    def __init__(self, img_dir, colormap, transforms=None, fixed_keyword: bool = False):
+    def __init__(self,
+                 img_dir,  # the CamSeq folder: frames and their `_L` masks side by side
+                 colormap,  # class name -> [r, g, b], as `course_read_colormap` reads it
+                 transforms=None,  # an albumentations transform of frame and mask, or None
+                 fixed_keyword: bool = False):  # True: hand the mask to the transform as `mask=`, not `masks=`
         self.pairs = course_pairs(img_dir)
         self.colormap, self.num_classes = colormap, len(colormap)
         self.transforms, self.fixed_keyword = transforms, fixed_keyword
@@ -70,7 +81,12 @@ def course_normalize():
     return A.Normalize(mean=(0.485, 0.456, 0.406), std=(0.229, 0.224, 0.225))
 
 # %% ../nbs/00a_course.ipynb #2c767384
-def course_loaders(train_set, val_set, test_set, batch_size: int = 2) -> tuple:
+def course_loaders(
+    train_set,  # the training frames
+    val_set,  # the validation frames
+    test_set,  # the test frames
+    batch_size: int = 2,  # frames per batch, in all three loaders
+) -> tuple:  # the train, validation and test `DataLoader`s, all three shuffled
     "Defect 9: validation and test loaders shuffle too."
     train_loader = torch.utils.data.DataLoader(train_set, batch_size=batch_size, shuffle=True)
     val_loader = torch.utils.data.DataLoader(val_set, batch_size=batch_size, shuffle=True)
@@ -78,7 +94,13 @@ def course_loaders(train_set, val_set, test_set, batch_size: int = 2) -> tuple:
     return train_loader, val_loader, test_loader
 
 # %% ../nbs/00a_course.ipynb #655c1a2d
-def course_train_step(model, optimizer, x, y, criterion=torch.nn.CrossEntropyLoss()):
+def course_train_step(
+    model,  # a torchvision DeepLabv3: its output is a dict with "out"
+    optimizer,  # the optimiser of the model's parameters
+    x,  # a batch of normalised frames, B×3×H×W
+    y,  # their class-index masks, B×H×W
+    criterion=torch.nn.CrossEntropyLoss(),  # the loss of the logits against the masks
+):  # the batch's loss and pixel accuracy, as tensors
     "One step of the course's training loop (it also kept each `loss` tensor in a list)."
     optimizer.zero_grad()
     y_pred = model(x)["out"]
@@ -89,7 +111,11 @@ def course_train_step(model, optimizer, x, y, criterion=torch.nn.CrossEntropyLos
     return loss, acc
 
 # %% ../nbs/00a_course.ipynb #bca2123e
-def course_compute_iou_batch(predictions, ground_truths, num_classes):
+def course_compute_iou_batch(
+    predictions,  # the model's raw logits, B×C×H×W
+    ground_truths,  # class-index masks, B×H×W
+    num_classes,  # C, the number of classes
+):  # the batch's IoU per class; NaN for a class in neither prediction nor truth
     "Defect 11: IoU of raw logits > 0.5 per class and image, with an `.item()` each."
     iou_per_class = torch.zeros(num_classes, dtype=torch.float32)
     for cls in range(num_classes):
@@ -101,21 +127,33 @@ def course_compute_iou_batch(predictions, ground_truths, num_classes):
         iou_per_class[cls] = float("nan") if union == 0 else intersection / union
     return iou_per_class
 
-def course_pixel_accuracy(logits, target):
+def course_pixel_accuracy(
+    logits,  # the model's raw logits, B×C×H×W
+    target,  # class-index masks, B×H×W
+):  # the share of the batch's pixels whose argmax is the true class
     "The course's pixel accuracy of one batch (defect 10: it then averaged these over batches)."
     return (torch.argmax(logits, 1) == target).float().mean()
 
-def course_metrics(logits, target, num_classes):
+def course_metrics(
+    logits,  # the model's raw logits, B×C×H×W
+    target,  # class-index masks, B×H×W
+    num_classes,  # C, the number of classes
+):  # (IoU per class, pixel accuracy) of the batch
     "The course's per-batch IoU and pixel accuracy, as its evaluation cells computed them."
     return course_compute_iou_batch(logits, target, num_classes), course_pixel_accuracy(logits, target)
 
 # %% ../nbs/00a_course.ipynb #6c65a8af
-def course_predict_batch(model, x: torch.Tensor) -> torch.Tensor:
+def course_predict_batch(
+    model,  # a torchvision DeepLabv3, in whatever mode training left it
+    x: torch.Tensor,  # a batch of normalised frames, B×3×H×W
+) -> torch.Tensor:  # B×H×W predicted class indices
     "The course's inference: `no_grad`, the model as trained, `argmax`."
     with torch.no_grad():
         return model(x)["out"].argmax(1)
 
-def course_inv_transform(img):
+def course_inv_transform(
+    img,  # a normalised frame tensor, 3×H×W
+):  # a 3×H×W NumPy array, every channel un-normalised with the same mean and std (defect 12)
     "Defect 12: the mean of the stds and the mean of the means, then a clip of a 0-1 image to 0-255."
     img = img * torch.tensor([0.229, 0.224, 0.225]).mean() + torch.tensor([0.485, 0.456, 0.406]).mean()
     return img.numpy().clip(0, 255)

@@ -20,8 +20,15 @@ from .dataset import IMAGENET_MEAN, IMAGENET_STD
 from .model import create_model
 
 # %% ../nbs/04a_checkpoint.ipynb #9a239d21
-def model_state(model: nn.Module, config: TrainConfig, classes: list, colors: list, epoch: int = 0,
-                history: list = (), class_weights=None) -> dict:
+def model_state(
+    model: nn.Module,  # the trained model; its weights are saved
+    config: TrainConfig,  # the recipe it was trained with (architecture, input size)
+    classes: list,  # class names, in the order of the model's outputs
+    colors: list,  # each class's (r, g, b) colour, in the same order
+    epoch: int = 0,  # epochs trained so far
+    history: list = (),  # one dict of losses and scores per epoch
+    class_weights=None,  # the loss weight of each class, if the run weighted them
+) -> dict:  # a checkpoint dict for `save_checkpoint`
     "What prediction needs: the weights and what they mean (classes, colours, normalisation, size), with the recipe."
     return dict(model=model.state_dict(), arch=config.arch, num_classes=len(classes), classes=list(classes),
                 colors=[list(c) for c in colors], mean=list(IMAGENET_MEAN), std=list(IMAGENET_STD),
@@ -30,13 +37,22 @@ def model_state(model: nn.Module, config: TrainConfig, classes: list, colors: li
                 class_weights=None if class_weights is None else [float(w) for w in class_weights])
 
 # %% ../nbs/04a_checkpoint.ipynb #9de84790
-def training_state(state: dict, optimizer, scheduler, scaler, best_miou: float) -> dict:
+def training_state(
+    state: dict,  # the epoch's `model_state`
+    optimizer,  # the optimiser, with the moments it has accumulated
+    scheduler,  # the learning-rate scheduler, at this epoch
+    scaler,  # the mixed-precision gradient scaler
+    best_miou: float,  # the best validation mIoU so far
+) -> dict:  # a checkpoint dict from which `train(resume=True)` continues
     "Everything to resume training: a `model_state`, with the optimiser, scheduler and scaler and the best score so far."
     return dict(state, optimizer=optimizer.state_dict(), scheduler=scheduler.state_dict(), scaler=scaler.state_dict(),
                 best_miou=best_miou)
 
 # %% ../nbs/04a_checkpoint.ipynb #a5be5aa7
-def save_checkpoint(state: dict, path) -> Path:
+def save_checkpoint(
+    state: dict,  # what `model_state` or `training_state` returned
+    path,  # the file to write; its folder is created if missing
+) -> Path:  # `path`, as a `Path`
     "Write `state` to `path` atomically: a temporary file, then `os.replace`."
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -55,7 +71,10 @@ class CheckpointError(CamsegError):
 # %% ../nbs/04a_checkpoint.ipynb #615dbe27
 REQUIRED_KEYS = ("model", "arch", "num_classes", "classes", "colors", "mean", "std", "size", "config")
 
-def load_checkpoint(path, map_location="cpu") -> dict:
+def load_checkpoint(
+    path,  # a `.pth` file written by `save_checkpoint`
+    map_location="cpu",  # the device the tensors are loaded onto
+) -> dict:  # the checkpoint dict, with at least `REQUIRED_KEYS`
     "Load a camseg checkpoint with `weights_only=True`, with a clear error for a missing, broken or foreign file."
     path = Path(path)
     if not path.is_file():
@@ -71,7 +90,12 @@ def load_checkpoint(path, map_location="cpu") -> dict:
     return state
 
 # %% ../nbs/04a_checkpoint.ipynb #8065a358
-def check_checkpoint(state: dict, arch: str = None, classes: list = None, where: str = "the checkpoint"):
+def check_checkpoint(
+    state: dict,  # a loaded checkpoint
+    arch: str = None,  # the architecture it must hold (None: any)
+    classes: list = None,  # the class names it must have been trained on, in order (None: any)
+    where: str = "the checkpoint",  # how an error names the checkpoint, e.g. its path
+):
     "Raise `CheckpointError` if `state` was trained with another `arch` or other `classes` than those given."
     if arch is not None and state["arch"] != arch:
         raise CheckpointError(f"{where} holds a {state['arch']} model, not {arch}.")
@@ -80,7 +104,10 @@ def check_checkpoint(state: dict, arch: str = None, classes: list = None, where:
                               f"…), but the data has {len(classes)} ({', '.join(classes[:3])}, …).")
 
 # %% ../nbs/04a_checkpoint.ipynb #edbde7f6
-def model_from_checkpoint(state: dict, where: str = "the checkpoint") -> nn.Module:
+def model_from_checkpoint(
+    state: dict,  # a loaded checkpoint
+    where: str = "the checkpoint",  # how an error names the checkpoint, e.g. its path
+) -> nn.Module:  # the model, with the checkpoint's weights
     "Rebuild the model stored in a checkpoint (any device: the weights go where they were loaded)."
     model = create_model(state["num_classes"], arch=state["arch"], pretrained=False)
     try:

@@ -15,7 +15,11 @@ from torch.utils.data import DataLoader, DistributedSampler, Subset, get_worker_
 from .core import ConfigError
 
 # %% ../nbs/03_split.ipynb #e7fcd7ad
-def split_sizes(n: int, fracs=(0.7, 0.15, 0.15), gap: int = 0) -> list:
+def split_sizes(
+    n: int,  # how many items there are
+    fracs=(0.7, 0.15, 0.15),  # each split's share, in order; non-negative, summing to 1
+    gap: int = 0,  # items left out between two neighbouring splits
+) -> list:  # the size of each split
     "How many of `n` items each split gets: floor(n·f) for all but the last, which takes what remains after gaps."
     if abs(sum(fracs) - 1) > 1e-6 or min(fracs) < 0:
         raise ConfigError(f"fracs must be non-negative and sum to 1, got {fracs}.")
@@ -26,7 +30,11 @@ def split_sizes(n: int, fracs=(0.7, 0.15, 0.15), gap: int = 0) -> list:
     return sizes + [usable - sum(sizes)]
 
 # %% ../nbs/03_split.ipynb #943bbfa5
-def sequential_split(dataset, fracs=(0.7, 0.15, 0.15), gap: int = 0) -> list:
+def sequential_split(
+    dataset,  # the frames, in time order
+    fracs=(0.7, 0.15, 0.15),  # each split's share, in order; non-negative, summing to 1
+    gap: int = 0,  # frames left out between two neighbouring splits, to keep them further apart in time
+) -> list:  # one `Subset` per split: train, validation, test
     "Split `dataset` into contiguous, temporally ordered `Subset`s, leaving `gap` items out between them."
     subsets, start = [], 0
     for size in split_sizes(len(dataset), fracs, gap):
@@ -35,7 +43,9 @@ def sequential_split(dataset, fracs=(0.7, 0.15, 0.15), gap: int = 0) -> list:
     return subsets
 
 # %% ../nbs/03_split.ipynb #9df971f3
-def seed_worker(worker_id: int):
+def seed_worker(
+    worker_id: int,  # the worker's number, which PyTorch passes (its seed is read from `torch.initial_seed`)
+):
     "Seed a DataLoader worker's `random`, NumPy and dataset augmentations from the seed PyTorch gave it."
     seed = torch.initial_seed() % 2**32
     random.seed(seed); np.random.seed(seed)
@@ -45,8 +55,17 @@ def seed_worker(worker_id: int):
         dataset.set_seed(seed)
 
 # %% ../nbs/03_split.ipynb #90c00142
-def get_dataloaders(train_set, val_set, test_set, batch_size: int = 2, num_workers: int = 0,
-                    pin_memory: bool = False, seed: int = 0, rank: int = 0, world_size: int = 1) -> tuple:
+def get_dataloaders(
+    train_set,  # the training frames
+    val_set,  # the validation frames
+    test_set,  # the test frames
+    batch_size: int = 2,  # frames per batch, in all three loaders (per process, when distributed)
+    num_workers: int = 0,  # worker processes per loader (0: load in the main process)
+    pin_memory: bool = False,  # page-locked batches, for faster copies to a GPU
+    seed: int = 0,  # seed of the training loader's shuffling and of its workers
+    rank: int = 0,  # this process's number among `world_size` (distributed training)
+    world_size: int = 1,  # processes that share the training frames
+) -> tuple:  # the train, validation and test `DataLoader`s
     "Loaders for the three splits: shuffled and `drop_last` for training only; evaluation sees every image."
     if len(train_set) < batch_size * world_size:
         raise ConfigError(f"The training set has {len(train_set)} images, fewer than batch_size={batch_size}"

@@ -17,7 +17,10 @@ from .dataset import IGNORE_INDEX, IMAGENET_MEAN, IMAGENET_STD
 # %% ../nbs/07_viz.ipynb #f11bb718
 IGNORE_COLOR = (255, 0, 255)
 
-def palette_array(colormap: dict, ignore_color=IGNORE_COLOR) -> np.ndarray:
+def palette_array(
+    colormap: dict,  # class name -> (r, g, b), in class order
+    ignore_color=IGNORE_COLOR,  # the colour of ignored pixels (`IGNORE_INDEX`)
+) -> np.ndarray:  # 256×3 uint8: row i is class i's colour
     "A 256×3 uint8 palette: row i is class i's colour, row 255 the ignore colour, the rest black."
     palette = np.zeros((256, 3), dtype=np.uint8)
     palette[:len(colormap)] = np.array(list(colormap.values()), dtype=np.uint8)
@@ -25,34 +28,57 @@ def palette_array(colormap: dict, ignore_color=IGNORE_COLOR) -> np.ndarray:
     return palette
 
 # %% ../nbs/07_viz.ipynb #b211f0a9
-def colorize(index_mask, colormap: dict, ignore_color=IGNORE_COLOR) -> np.ndarray:
+def colorize(
+    index_mask,  # H×W class indices, a NumPy array or a tensor
+    colormap: dict,  # class name -> (r, g, b), in class order
+    ignore_color=IGNORE_COLOR,  # the colour of ignored pixels (`IGNORE_INDEX`)
+) -> np.ndarray:  # H×W×3 uint8 image
     "Paint an `H×W` class-index mask as an `H×W×3` uint8 image in `colormap`'s colours."
     if isinstance(index_mask, torch.Tensor):
         index_mask = index_mask.cpu().numpy()
     return palette_array(colormap, ignore_color)[np.asarray(index_mask, dtype=np.uint8)]
 
 # %% ../nbs/07_viz.ipynb #ce217f97
-def denormalize(image: torch.Tensor, mean=IMAGENET_MEAN, std=IMAGENET_STD) -> np.ndarray:
+def denormalize(
+    image: torch.Tensor,  # a normalised frame, 3×H×W
+    mean=IMAGENET_MEAN,  # the per-channel mean that normalisation subtracted
+    std=IMAGENET_STD,  # the per-channel standard deviation it divided by
+) -> np.ndarray:  # H×W×3 uint8 image
     "A normalised `3×H×W` tensor back to an `H×W×3` uint8 image (per-channel mean and std)."
     image = image.detach().float().cpu()
     rgb = image * torch.tensor(std).view(3, 1, 1) + torch.tensor(mean).view(3, 1, 1)
     return (rgb.clamp(0, 1) * 255).round().byte().permute(1, 2, 0).numpy()
 
 # %% ../nbs/07_viz.ipynb #03664f20
-def overlay(image: np.ndarray, index_mask, colormap: dict, alpha: float = 0.5) -> np.ndarray:
+def overlay(
+    image: np.ndarray,  # H×W×3 uint8 frame
+    index_mask,  # H×W class indices for it
+    colormap: dict,  # class name -> (r, g, b), in class order
+    alpha: float = 0.5,  # the mask's weight: 0 shows the frame only, 1 the mask only
+) -> np.ndarray:  # H×W×3 uint8 image
     "Blend the colourised mask over an `H×W×3` uint8 image; `alpha` is the mask's weight."
     blended = (1 - alpha) * image.astype(np.float32) + alpha * colorize(index_mask, colormap).astype(np.float32)
     return blended.round().astype(np.uint8)
 
 # %% ../nbs/07_viz.ipynb #a355be01
-def legend_handles(colormap: dict, *masks) -> list:
+def legend_handles(
+    colormap: dict,  # class name -> (r, g, b), in class order
+    *masks,  # class-index masks; a class present in any of them gets a patch
+) -> list:  # matplotlib `Patch`es, in class order
     "Legend patches for the classes that appear in any of `masks`."
     present = sorted(set().union(*(np.unique(np.asarray(m)).tolist() for m in masks)))
     names = list(colormap)
     return [Patch(color=np.array(colormap[names[i]]) / 255, label=names[i]) for i in present if i < len(names)]
 
 # %% ../nbs/07_viz.ipynb #ea4f9570
-def show_prediction(image: np.ndarray, target, prediction, colormap: dict, alpha: float = 0.5, title: str = ""):
+def show_prediction(
+    image: np.ndarray,  # H×W×3 uint8 frame
+    target,  # its H×W ground-truth class indices
+    prediction,  # the model's H×W class indices
+    colormap: dict,  # class name -> (r, g, b), in class order
+    alpha: float = 0.5,  # the prediction's weight in the overlay
+    title: str = "",  # the figure's title
+):  # the matplotlib figure
     "Frame, ground truth, prediction and overlay side by side, with a legend of the classes present."
     fig, axes = plt.subplots(1, 4, figsize=(20, 4.2))
     panels = [(image, "frame"), (colorize(target, colormap), "ground truth"),
@@ -65,7 +91,12 @@ def show_prediction(image: np.ndarray, target, prediction, colormap: dict, alpha
     return fig
 
 # %% ../nbs/07_viz.ipynb #e9449715
-def show_errors(image: np.ndarray, target, prediction, title: str = "errors"):
+def show_errors(
+    image: np.ndarray,  # H×W×3 uint8 frame
+    target,  # its H×W ground-truth class indices
+    prediction,  # the model's H×W class indices
+    title: str = "errors",  # the start of the figure's title, before the share of wrong pixels
+):  # the matplotlib figure
     "The frame with the pixels where prediction ≠ truth in red (ignored pixels not counted)."
     target, prediction = np.asarray(target), np.asarray(prediction)
     wrong = (target != prediction) & (target != IGNORE_INDEX)
@@ -77,7 +108,12 @@ def show_errors(image: np.ndarray, target, prediction, title: str = "errors"):
     return fig
 
 # %% ../nbs/07_viz.ipynb #b1afae4c
-def show_class_maps(probs: torch.Tensor, classes: list, min_prob: float = 0.05, cols: int = 8):
+def show_class_maps(
+    probs: torch.Tensor,  # softmax probabilities of one frame, C×H×W
+    classes: list,  # the C class names, in order
+    min_prob: float = 0.05,  # a class whose probability stays below this everywhere is left out
+    cols: int = 8,  # maps per row of the grid
+):  # the matplotlib figure
     "Grid of per-class softmax probability maps (`C×H×W`), skipping classes that never reach `min_prob`."
     probs = probs.detach().float().cpu()
     shown = [i for i in range(len(classes)) if probs[i].max() >= min_prob]
@@ -92,7 +128,12 @@ def show_class_maps(probs: torch.Tensor, classes: list, min_prob: float = 0.05, 
     return fig
 
 # %% ../nbs/07_viz.ipynb #baade938
-def show_batch(batch: dict, colormap: dict, n: int = 4, alpha: float = 0.5):
+def show_batch(
+    batch: dict,  # a batch from a camseg `DataLoader`: normalised "image"s and their "mask"s
+    colormap: dict,  # class name -> (r, g, b), in class order
+    n: int = 4,  # how many of the batch's frames to show
+    alpha: float = 0.5,  # the masks' weight in the overlays
+):  # the matplotlib figure
     "The first `n` frames of a batch with their masks overlaid."
     n = min(n, len(batch["image"]))
     fig, axes = plt.subplots(1, n, figsize=(5 * n, 3.8), squeeze=False)

@@ -47,8 +47,11 @@ class TrainConfig:
     step_size: int = setting(4, "StepLR: epochs between two drops of the learning rate")
     gamma: float = setting(0.5, "StepLR: the factor of each drop")
     size: Optional[tuple] = setting(None, "HEIGHTxWIDTH the model sees, e.g. 360x480 (none: the frames' own size)")
+    crop_size: Optional[tuple] = setting(None, "HEIGHTxWIDTH of random training crops cut at the frames' own "
+                                         "resolution (none: train on whole frames at size)")
     hflip: bool = setting(False, "random horizontal flips")
-    scale_aug: bool = setting(False, "random resized crops at scale 0.5-1 (needs a size)")
+    scale_aug: bool = setting(False, "random scales: resized crops of 50-100% of a frame, or frames rescaled "
+                                        "0.7-1.3x before the crop_size crops")
     aux_weight: float = setting(0.0, "weight of the auxiliary head's loss")
     bn_momentum: Optional[float] = setting(None, "momentum of every BatchNorm (none: torchvision's)")
     ignore_void: bool = setting(False, "train and score without the Void class")
@@ -69,8 +72,8 @@ class TrainConfig:
             value, allowed = getattr(self, f.name), f.metadata["choices"]
             if allowed and value not in allowed:
                 raise ConfigError(f"{f.name}={value!r} is not one of {', '.join(allowed)}.")
-        if self.scale_aug and self.size is None:
-            raise ConfigError("scale_aug needs a size (HEIGHTxWIDTH) to crop to.")
+        if self.scale_aug and self.size is None and self.crop_size is None:
+            raise ConfigError("scale_aug needs a size or a crop_size (HEIGHTxWIDTH) to crop to.")
 
 # %% ../nbs/00_core.ipynb #572b6545
 def cpu_recipe(**overrides) -> TrainConfig:

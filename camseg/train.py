@@ -55,9 +55,13 @@ def resolve_defaults(config: TrainConfig, device) -> TrainConfig:
 
 # %% ../nbs/05_train.ipynb #6986a9e9
 def train_transforms(config: TrainConfig) -> A.Compose:
-    "The training augmentation of `config`: optional flip, scale crop or resize, then normalisation."
+    "The training augmentation of `config`: optional flip, crops or resize, then normalisation."
     steps = [A.HorizontalFlip(p=0.5)] if config.hflip else []
-    if config.scale_aug:
+    if config.crop_size is not None:   # crops at the frames' own scale, give or take 30% with scale_aug
+        if config.scale_aug:
+            steps.append(A.RandomScale(scale_limit=(-0.3, 0.3), p=1.0))
+        steps.append(A.RandomCrop(*config.crop_size, pad_if_needed=True, fill_mask=IGNORE_INDEX))
+    elif config.scale_aug:
         h, w = config.size
         steps.append(A.RandomResizedCrop(size=(h, w), scale=(0.5, 1.0), ratio=(w / h * 0.9, w / h * 1.1)))
     elif config.size is not None:

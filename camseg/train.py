@@ -33,7 +33,7 @@ from .dataset import IGNORE_INDEX, IMAGENET_MEAN, IMAGENET_STD, CamSeqDataset
 from .metrics import evaluate
 from .model import create_model, pick_device, prefers_channels_last
 from .predict import Predictor
-from .split import get_dataloaders, sequential_split
+from .split import dataset_splits, get_dataloaders
 
 # %% ../nbs/05_train.ipynb #885011a2
 def default_workers(device) -> int:
@@ -186,10 +186,11 @@ def check_resumable(state: dict, config: TrainConfig, out_dir):
 
 # %% ../nbs/05_train.ipynb #ff2ebd41
 def build_datasets(root, config: TrainConfig, fracs=(0.7, 0.15, 0.15)) -> tuple:
-    "Train (augmented), validation and test subsets of the folder `root`."
-    train_ds = CamSeqDataset(root, transforms=train_transforms(config), ignore_void=config.ignore_void)
-    eval_ds = CamSeqDataset(root, ignore_void=config.ignore_void)
-    return sequential_split(train_ds, fracs)[0], *sequential_split(eval_ds, fracs)[1:]
+    "Train (augmented), validation and test subsets of the folder `root`: its own split if it has one, else `fracs` in time."
+    options = dict(ignore_void=config.ignore_void, layout=config.layout, classes=config.classes)
+    train_ds = CamSeqDataset(root, transforms=train_transforms(config), **options)
+    eval_splits = dataset_splits(CamSeqDataset(root, **options), fracs)
+    return dataset_splits(train_ds, fracs)["train"], eval_splits["val"], eval_splits["test"]
 
 # %% ../nbs/05_train.ipynb #b5f6ee5f
 def _seed_everything(seed: int):
@@ -237,6 +238,7 @@ def train(data=None, out_dir="runs/camseg", config: TrainConfig = None, resume: 
     if resume and (out_dir / "last.pth").exists():
         history, start, best = _restore(out_dir / "last.pth", device, config, model, optimizer, scheduler, scaler)
     log = tqdm.write if progress else (lambda line: None)
+    log(f"data: {dataset.describe()}")
     log(f"training {config.arch} on {device}, epochs {start}-{config.epochs}: {len(train_set)} training and "
         f"{len(val_set)} validation frames of {root.name}; writing to {out_dir}")
     epochs = progress_bar(range(start, config.epochs + 1), desc="training", unit="epoch", initial=start - 1,

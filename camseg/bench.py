@@ -260,14 +260,15 @@ def machine_info() -> dict:
                 numpy=np.__version__, albumentations=A.__version__)
 
 def run_bench(data=None, quick: bool = False, device=None, log=print, compile: bool = False) -> dict:
-    "Run every stage on the real CamSeq frames; `quick` uses fewer frames, repeats and sizes; `compile` adds torch.compile."
+    "Run every stage on the real frames; `quick` uses fewer frames, repeats and sizes; `compile` adds torch.compile."
     ds, device = CamSeqDataset(camseq_path(data)), pick_device(device)
     frames, repeats = (4, 3) if quick else (10, 5)
     sizes = [(360, 480)] if quick else [(360, 480), (720, 960)]
-    results = dict(machine=machine_info(), device=str(device), quick=quick)
+    results = dict(machine=machine_info(), device=str(device), quick=quick, data=ds.describe())
+    log(f"data: {results['data']}")
     steps = [("decode", lambda: bench_decode(ds, frames, repeats)),
-             ("loading", lambda: bench_loading(ds, frames, repeats)),
-             ("metrics", lambda: bench_metrics(ds, repeats)),
+             ("loading", lambda: bench_loading(ds, frames, repeats))] if ds.layout == "flat" else []   # the course's layout
+    steps += [("metrics", lambda: bench_metrics(ds, repeats)),
              ("train_step", lambda: bench_train_step(ds, "mobilenet", (360, 480), repeats, device, compile))]
     steps += [(f"inference_{arch}_{h}x{w}",
                lambda arch=arch, size=(h, w): bench_inference(ds, arch, size, repeats, device, compile))

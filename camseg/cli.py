@@ -22,7 +22,7 @@ from dataclasses import fields, replace
 from pathlib import Path
 
 import camseg
-from .core import RECIPES, CamsegError, TrainConfig, progress_bar
+from .core import CLASS_SETS, LAYOUT_NAMES, RECIPES, CamsegError, TrainConfig, progress_bar
 
 # %% ../nbs/08_cli.ipynb #c9f4ce83
 def flag_name(field_name: str) -> str:
@@ -70,13 +70,12 @@ def config_from_args(args) -> TrainConfig:
 
 # %% ../nbs/08_cli.ipynb #8772bc82
 def collect_images(inputs) -> list:
-    "Image files among `inputs` (files or folders, whose `_L` masks are skipped), each once, in order."
-    from camseg.data import DataError
-    from camseg.dataset import IMAGE_SUFFIXES
+    "Image files among `inputs`: files, or folders (a data folder's frames; else its images but `_L` masks), each once."
+    from camseg.data import DataError, frame_files
     found = []
     for item in map(Path, inputs):
         if item.is_dir():
-            found += sorted(p for p in item.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES and not p.stem.endswith("_L"))
+            found += frame_files(item)
         elif item.is_file():
             found.append(item)
         else:
@@ -177,16 +176,21 @@ def flicker_json(flicker, smooth: float) -> dict:
 def cmd_evaluate(args):
     import torch
     from camseg.checkpoint import check_checkpoint
-    from camseg.data import camseq_path
+    from camseg.data import DataError, camseq_path
     from camseg.dataset import CamSeqDataset
     from camseg.metrics import evaluate
     from camseg.predict import Predictor
-    from camseg.split import sequential_split
+    from camseg.split import dataset_splits
     from camseg.video import TemporalFlicker, with_smoothing
     predictor = Predictor.from_checkpoint(args.checkpoint, args.device)
-    dataset = CamSeqDataset(camseq_path(args.data), ignore_void=predictor.metadata["config"]["ignore_void"])
+    trained = predictor.metadata["config"]   # the data settings of training, unless given here
+    dataset = CamSeqDataset(camseq_path(args.data), ignore_void=trained["ignore_void"],
+                            layout=args.layout or trained.get("layout"), classes=args.classes or trained.get("classes", "all"))
     check_checkpoint(predictor.metadata, classes=dataset.classes, where=args.checkpoint)
-    splits = dict(zip(["train", "val", "test"], sequential_split(dataset)), all=dataset)
+    print(f"data: {dataset.describe()}", file=sys.stderr if args.json else sys.stdout)
+    splits = dict(dataset_splits(dataset), all=dataset)
+    if not len(splits[args.split]):
+        raise DataError(f"{dataset.root} has no {args.split} frames (split: {dataset.split_source()}).")
     loader = torch.utils.data.DataLoader(splits[args.split], batch_size=args.batch_size)
     flicker = TemporalFlicker()   # the splits are runs of consecutive frames: flicker is always measured
     result = evaluate(with_smoothing(predictor, args.smooth), loader, progress=not args.json, also=[flicker])
@@ -318,7 +322,8 @@ def _export_parser(sub):
     p.set_defaults(func=cmd_export)
 
 # %% ../nbs/08_cli.ipynb #4f9e0692
-DATA_HELP = "CamSeq folder (default: $CAMSEG_DATA, then ~/.cache/camseg/Camseq_2007, then a download)"
+DATA_HELP = ("data folder, in any layout: flat (CamSeq01), sibling, segnet or fastai (default: $CAMSEG_DATA, then "
+             "~/.cache/camseg/Camseq_2007, then a download)")
 RECIPE_HELP = ("course: the original course's recipe, ResNet-50 from torchvision's pretrained weights (downloaded "
                "from the internet once), full size, for a GPU; cpu: MobileNetV3 from scratch at 360x480, no "
                "download, about 20 minutes on a 2-core CPU")
@@ -345,7 +350,12 @@ def _other_parsers(sub):
     p = sub.add_parser("evaluate", help="score a checkpoint on a split of the data")
     p.add_argument("--checkpoint", required=True, help="a camseg checkpoint, e.g. runs/cpu/best.pth")
     p.add_argument("--data", help=DATA_HELP)
-    p.add_argument("--split", choices=["train", "val", "test", "all"], default="test", help="[default: test]")
+    p.add_argument("--split", choices=["train", "val", "test", "all"], default="test",
+                   help="the folder's own split where it has one (SegNet's folders, fastai's valid.txt), else the "
+                        "sequential 70/15/15 [default: test]")
+    p.add_argument("--layout", choices=LAYOUT_NAMES, help="layout of the data folder [default: the training run's, "
+                                                          "else detected]")
+    p.add_argument("--classes", choices=CLASS_SETS, help="class set [default: the training run's]")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--batch-size", dest="batch_size", type=int, default=2, help="[default: 2]")
     p.add_argument("--device", help="cuda, mps or cpu [default: the best available]")

@@ -37,7 +37,7 @@ from .distributed import (all_reduce_result, distributed_model, init_distributed
 from .metrics import evaluate
 from .model import create_model, pick_device, prefers_channels_last
 from .predict import Predictor
-from .split import get_dataloaders, sequential_split
+from .split import dataset_splits, get_dataloaders
 
 # %% ../nbs/05_train.ipynb #885011a2
 def default_workers(device) -> int:
@@ -241,10 +241,11 @@ def check_resumable(state: dict, config: TrainConfig, out_dir):
 
 # %% ../nbs/05_train.ipynb #ff2ebd41
 def build_datasets(root, config: TrainConfig, fracs=(0.7, 0.15, 0.15)) -> tuple:
-    "Train (augmented), validation and test subsets of the folder `root`."
-    train_ds = CamSeqDataset(root, transforms=train_transforms(config), ignore_void=config.ignore_void)
-    eval_ds = CamSeqDataset(root, ignore_void=config.ignore_void)
-    return sequential_split(train_ds, fracs)[0], *sequential_split(eval_ds, fracs)[1:]
+    "Train (augmented), validation and test subsets of the folder `root`: its own split if it has one, else `fracs` in time."
+    options = dict(ignore_void=config.ignore_void, layout=config.layout, classes=config.classes)
+    train_ds = CamSeqDataset(root, transforms=train_transforms(config), **options)
+    eval_splits = dataset_splits(CamSeqDataset(root, **options), fracs)
+    return dataset_splits(train_ds, fracs)["train"], eval_splits["val"], eval_splits["test"]
 
 # %% ../nbs/05_train.ipynb #b5f6ee5f
 def _seed_everything(seed: int):
@@ -314,6 +315,7 @@ def train(data=None, out_dir="runs/camseg", config: TrainConfig = None, resume: 
     step_model = distributed_model(model, config, device) if world > 1 else model
     step_model = torch.compile(step_model) if config.compile else step_model   # checkpoints keep the plain weights
     log = tqdm.write if progress else (lambda line: None)
+    log(f"data: {dataset.describe()}")
     log(f"training {config.arch} on {device}" + (f" x {world} processes" if world > 1 else "") +
         f", epochs {start}-{config.epochs}: {len(train_set)} training and {len(val_set)} validation frames of "
         f"{root.name}; writing to {out_dir}")

@@ -7,6 +7,7 @@ __all__ = ['gflops', 'latency_ms', 'training_history', 'test_split', 'report_car
 
 # %% ../nbs/10_report.ipynb #e126700b
 import json
+import math
 import statistics
 import time
 from pathlib import Path
@@ -60,7 +61,9 @@ def test_split(data, predictor: Predictor):
     return sequential_split(dataset)[2]
 
 def _scores(result: EvalResult) -> dict:
-    return dict(pixel_accuracy=result.pixel_accuracy, mean_iou=result.mean_iou)
+    "Pixel accuracy, mIoU and per-class IoU of `result` (a class absent from truth and prediction: None)."
+    per_class = {name: None if math.isnan(r["iou"]) else r["iou"] for name, r in result.per_class().items()}
+    return dict(pixel_accuracy=result.pixel_accuracy, mean_iou=result.mean_iou, per_class=per_class)
 
 def report_card(checkpoint, data=None, repeats: int = 30) -> dict:
     "Parameters, GFLOPs, CPU latency and memory at batch 1, test scores and training time of a checkpoint."

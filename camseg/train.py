@@ -352,6 +352,7 @@ PUBLISHED = {"cpu_recipe": "07e99058692f280f3f0d2e576cc7300a5efa55c1b975137085ec
 RUN_CONFIGS = {   # the runs that the lessons use, by the name of their folder in runs/
     "cpu_recipe": cpu_recipe(),
     "course_cpu": TrainConfig(arch="mobilenet", pretrained=False, size=(360, 480)),
+    "cpu_isq": cpu_recipe(class_weights="inverse-sqrt"),
 }
 
 # %% ../nbs/05_train.ipynb #70910d04

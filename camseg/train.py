@@ -353,6 +353,7 @@ RUN_CONFIGS = {   # the runs that the lessons use, by the name of their folder i
     "cpu_recipe": cpu_recipe(),
     "course_cpu": TrainConfig(arch="mobilenet", pretrained=False, size=(360, 480)),
     "cpu_isq": cpu_recipe(class_weights="inverse-sqrt"),
+    "cpu_isq_11": cpu_recipe(class_weights="inverse-sqrt", classes="camvid11"),
 }
 
 # %% ../nbs/05_train.ipynb #70910d04

@@ -348,7 +348,7 @@ def train(data=None, out_dir="runs/camseg", config: TrainConfig = None, resume: 
 
 # %% ../nbs/05_train.ipynb #ba7a1b27
 RELEASE_URL = f"https://github.com/camseg/camseg/releases/download/v{camseg.__version__}/"   # the release's files
-PUBLISHED = {"cpu_recipe": "07e99058692f280f3f0d2e576cc7300a5efa55c1b975137085ec4d5d80b932cf"}   # run name -> SHA-256 of the file attached to the release
+PUBLISHED = {"cpu_recipe": "2afe4d2b65215e39412396e0956db7796d3070860328d5a9fc1f68d5035dcdca"}   # run name -> SHA-256 of the file attached to the release
 RUN_CONFIGS = {   # the runs that the lessons use, by the name of their folder in runs/
     "cpu_recipe": cpu_recipe(),
     "course_cpu": TrainConfig(arch="mobilenet", pretrained=False, size=(360, 480)),

@@ -23,7 +23,7 @@ from .dataset import CamSeqDataset
 from .metrics import EvalResult, evaluate
 from .model import count_parameters
 from .predict import Predictor
-from .split import sequential_split
+from .split import dataset_splits
 
 # %% ../nbs/10_report.ipynb #b9e4d64f
 def gflops(model: torch.nn.Module, size) -> float:
@@ -55,10 +55,11 @@ def training_history(checkpoint) -> list:
 
 # %% ../nbs/10_report.ipynb #29a8cf78
 def test_split(data, predictor: Predictor):
-    "The test frames of the data that `predictor` was trained on (the sequential split of step 3)."
+    "The test frames of the data that `predictor` was trained on: the folder's own split, else step 3's sequential one."
     config = predictor.metadata.get("config", {})
-    dataset = CamSeqDataset(camseq_path(data), ignore_void=config.get("ignore_void", False))
-    return sequential_split(dataset)[2]
+    dataset = CamSeqDataset(camseq_path(data), ignore_void=config.get("ignore_void", False),
+                            layout=config.get("layout"), classes=config.get("classes", "all"))
+    return dataset_splits(dataset)["test"]
 
 def _scores(result: EvalResult) -> dict:
     "Pixel accuracy, mIoU and per-class IoU of `result` (a class absent from truth and prediction: None)."

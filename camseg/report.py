@@ -94,7 +94,7 @@ def format_card(card: dict) -> str:
             ("CPU latency, batch 1", f"median {lat['median']:.0f} ms, 95th percentile {lat['p95']:.0f} ms "
                                      f"({card['torch_threads']} threads)"),
             ("peak memory", f"{card['peak_memory_mb']:.0f} MiB resident"),
-            ("test, 32 classes", f"pixel accuracy {test['pixel_accuracy']:.4f}, mIoU {test['mean_iou']:.4f} "
+            (f"test, {len(test.get('per_class', [])) or 'all'} classes", f"pixel accuracy {test['pixel_accuracy']:.4f}, mIoU {test['mean_iou']:.4f} "
                                  f"({card['test_images']} frames)"),
             ("test, CamVid-11", f"pixel accuracy {cv11['pixel_accuracy']:.4f}, mIoU {cv11['mean_iou']:.4f}"),
             ("training", f"{card['training_minutes']:.1f} min, {card['epochs']} epochs (best: {card['best_epoch']})")]

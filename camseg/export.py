@@ -74,7 +74,7 @@ def export_onnx(checkpoint, out) -> Path:
     import_extra("onnx", "onnx")          # the file format
     import_extra("onnxscript", "onnx")    # what torch.onnx writes the graph with
     state = load_checkpoint(checkpoint)
-    model = ScoresModel(inference_model(model_from_checkpoint(state, where=str(checkpoint)).float()))
+    model = ScoresModel(inference_model(model_from_checkpoint(state, where=str(checkpoint)).float())).eval()
     example = torch.zeros(1, 3, *(state["size"] or (360, 480)))
     program = torch.onnx.export(model, (example,), input_names=["image"], output_names=["scores"], dynamo=True,
                                 dynamic_shapes={"x": {0: "batch", 2: "height", 3: "width"}}, verbose=False)

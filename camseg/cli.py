@@ -400,6 +400,8 @@ def build_parser() -> argparse.ArgumentParser:
 def interrupted_message(args) -> str:
     "What Ctrl-C leaves behind, for the command that was running."
     if args.command == "train":
+        if not (Path(args.out) / "last.pth").exists():
+            return f"interrupted before the first epoch ended: nothing was saved in {args.out}."
         return (f"interrupted. {Path(args.out) / 'last.pth'} holds the last finished epoch: run the same command "
                 "with --resume to continue from there.")
     if args.command == "predict" and args.video:

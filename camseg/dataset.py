@@ -20,7 +20,7 @@ from PIL import Image, UnidentifiedImageError
 from torch.utils.data import Dataset
 
 from .core import CLASS_SETS, ConfigError
-from .data import (CAMVID11_CLASSES, CAMVID11_GROUPS, IMAGE_SUFFIXES, LAYOUT_FILES, DataError, camvid_palette,
+from .data import (CAMVID11_CLASSES, CAMVID11_GROUPS, LAYOUT_FILES, DataError, camvid_palette,
                          image_files, read_codes, read_colormap, resolve_layout, segnet_splits)
 
 # %% ../nbs/02_dataset.ipynb #7870c243

@@ -15,7 +15,8 @@ import numpy as np
 import torch
 
 from .core import CamsegError, ConfigError, progress_bar
-from .dataset import IGNORE_INDEX, IMAGE_SUFFIXES, load_rgb, open_image
+from .data import IMAGE_SUFFIXES
+from .dataset import IGNORE_INDEX, load_rgb, open_image
 from .export import import_extra
 from .predict import Predictor, logits_to_predictions
 from .viz import colorize, overlay

@@ -6,11 +6,7 @@
 __all__ = ['gflops', 'latency_ms', 'training_history', 'test_split', 'report_card', 'format_card', 'results_table']
 
 # %% ../nbs/10_report.ipynb #e126700b
-<<<<<<< HEAD
-import json
 import math
-=======
->>>>>>> audit2
 import statistics
 import time
 from pathlib import Path

@@ -33,7 +33,11 @@ from .predict import Predictor
 from .train import NonFiniteLossError, TrainConfig, make_scaler, resolve_defaults, train_step
 
 # %% ../nbs/09_bench.ipynb #fea04b6f
-def median_times(fns: list, repeats: int = 5, warmup: int = 1) -> list:
+def median_times(
+    fns: list,  # functions without arguments, timed round-robin
+    repeats: int = 5,  # timed rounds
+    warmup: int = 1,  # untimed rounds first
+) -> list:  # median seconds per function, in `fns` order
     "Median wall-clock seconds of each function in `fns`, called in turn `repeats` times after `warmup` rounds."
     sync = torch.cuda.synchronize if torch.cuda.is_available() else (lambda: None)
     for _ in range(warmup):
@@ -47,7 +51,11 @@ def median_times(fns: list, repeats: int = 5, warmup: int = 1) -> list:
             sync(); fn_times.append(time.perf_counter() - start)
     return [statistics.median(t) for t in times]
 
-def median_time(fn, repeats: int = 5, warmup: int = 1) -> float:
+def median_time(
+    fn,  # a function without arguments
+    repeats: int = 5,  # timed calls
+    warmup: int = 1,  # untimed calls first
+) -> float:  # the median, in seconds
     "Median wall-clock seconds of `fn()` over `repeats` calls after `warmup` calls."
     return median_times([fn], repeats, warmup)[0]
 
@@ -58,7 +66,9 @@ def _read_peak_rss() -> int:
             return int(line.split()[1]) * 1024
     return 0
 
-def peak_rss(fn) -> int:
+def peak_rss(
+    fn,  # a function without arguments
+) -> int:  # the high-water mark of resident memory, in bytes
     "Peak resident memory in bytes of this process while `fn()` runs (Linux; 0 elsewhere)."
     try:
         with open("/proc/self/clear_refs", "w") as f:
@@ -69,7 +79,11 @@ def peak_rss(fn) -> int:
     return _read_peak_rss()
 
 # %% ../nbs/09_bench.ipynb #9572dd5e
-def bench_decode(ds: CamSeqDataset, frames: int, repeats: int) -> dict:
+def bench_decode(
+    ds: CamSeqDataset,  # the real frames, a `CamSeqDataset` in the flat layout (the course reads only that)
+    frames: int,  # how many masks to decode
+    repeats: int,  # timed rounds
+) -> dict:  # ms per mask for each side, and the course/camseg `ratio`
     "Mask decoding: the course's per-class loop against `rgb_to_index`, on real masks."
     masks = [np.asarray(Image.open(ds.pairs[i][1]).convert("RGB")) for i in range(frames)]
     course, ours = median_times([lambda: [course_decode(m, ds.colormap) for m in masks],
@@ -87,7 +101,11 @@ def _loader_rate(dataset, workers: int, batches: int) -> float:
             if i + 1 == batches: break
     return n / (time.perf_counter() - start)
 
-def bench_loading(ds: CamSeqDataset, frames: int, repeats: int) -> dict:
+def bench_loading(
+    ds: CamSeqDataset,  # the real frames, a `CamSeqDataset` in the flat layout (the course reads only that)
+    frames: int,  # how many samples to load per round
+    repeats: int,  # timed rounds
+) -> dict:  # ms per sample, `ratio`, and images/s through a DataLoader with 0 and 2 workers
     "One sample (`dataset[i]` against the course's `__getitem__`), and DataLoader throughput with 0 and 2 workers."
     course_ds, subset = CourseDataset(ds.root, ds.colormap, course_normalize(), fixed_keyword=True), range(frames)
     course, ours = median_times([lambda: [course_ds[i] for i in subset],
@@ -99,7 +117,11 @@ def bench_loading(ds: CamSeqDataset, frames: int, repeats: int) -> dict:
     return out
 
 # %% ../nbs/09_bench.ipynb #7b560620
-def bench_metrics(ds: CamSeqDataset, repeats: int, size=(360, 480)) -> dict:
+def bench_metrics(
+    ds: CamSeqDataset,  # the real frames, a `CamSeqDataset`
+    repeats: int,  # timed rounds
+    size=(360, 480),  # `(H, W)` of the random scores and the masks
+) -> dict:  # ms per batch of 2, `ratio`, and camseg's time in reads of the scores (`vs_one_read`)
     "`ConfusionMatrix` update + compute against the course's `compute_iou_batch` + pixel accuracy, same scores."
     torch.manual_seed(0)
     target = torch.stack([ds[i]["mask"] for i in range(2)])
@@ -145,8 +167,16 @@ def _train_variants(device) -> dict:
         variants["fp32"] = replace(default, amp=False)
     return variants
 
-def bench_train_step(ds: CamSeqDataset, arch: str, size, repeats: int, device, compile: bool = False,
-                     lr: float = 2e-4, seed: int = 0) -> dict:
+def bench_train_step(
+    ds: CamSeqDataset,  # the real frames, a `CamSeqDataset`
+    arch: str,  # the model, one of `ARCH_NAMES`
+    size,  # `(H, W)` of the two training frames
+    repeats: int,  # timed rounds
+    device,  # where to train
+    compile: bool = False,  # add a `torch.compile`d variant (and its compile time)
+    lr: float = 2e-4,  # Adam's learning rate
+    seed: int = 0,  # seed of the random initial weights
+) -> dict:  # seconds per step for the course and each variant, speed-ups, any failure
     "Seconds per training step (batch 2): the course's loop, camseg's default for `device`, and variants."
     device = torch.device(device)
     x, y = _train_batch(ds, size, device)
@@ -174,8 +204,15 @@ def bench_train_step(ds: CamSeqDataset, arch: str, size, repeats: int, device, c
     return out
 
 # %% ../nbs/09_bench.ipynb #fc10f027
-def bench_inference(ds: CamSeqDataset, arch: str, size, repeats: int, device, compile: bool = False,
-                    seed: int = 0) -> dict:
+def bench_inference(
+    ds: CamSeqDataset,  # the real frames, a `CamSeqDataset`
+    arch: str,  # the model, one of `ARCH_NAMES`
+    size,  # `(H, W)` of the input frame
+    repeats: int,  # timed rounds
+    device,  # where to predict
+    compile: bool = False,  # add a `torch.compile`d `Predictor` (and its compile time)
+    seed: int = 0,  # seed of the random weights
+) -> dict:  # images per second of each side, and the speed-up `ratio`
     "Images per second of a `Predictor`'s `predict_batch` against the course's `model(x)['out'].argmax(1)`."
     device = torch.device(device)
     x = F.interpolate(ds[0]["image"][None], size=size, mode="bilinear", align_corners=False).to(device)
@@ -217,7 +254,13 @@ def _predictors_pth_and_onnx(model, config: TrainConfig, classes: list, colors: 
         shutil.rmtree(folder)
     return eager, onnx, export_s
 
-def bench_onnxruntime(ds: CamSeqDataset, arch: str, size, repeats: int, seed: int = 0) -> dict:
+def bench_onnxruntime(
+    ds: CamSeqDataset,  # the real frames, a `CamSeqDataset`
+    arch: str,  # the model, one of `ARCH_NAMES`
+    size,  # `(H, W)` of the input frame
+    repeats: int,  # timed rounds
+    seed: int = 0,  # seed of the random weights
+) -> dict:  # ms per frame of each, ONNX Runtime's speed-up, and the export's seconds
     "CPU latency at batch 1: ONNX Runtime against eager PyTorch, each behind a `Predictor`."
     torch.manual_seed(seed)
     model = create_model(ds.num_classes, arch, pretrained=False)
@@ -229,7 +272,11 @@ def bench_onnxruntime(ds: CamSeqDataset, arch: str, size, repeats: int, seed: in
                 export_s=export_s)
 
 # %% ../nbs/09_bench.ipynb #9f7036d1
-def bench_memory(ds: CamSeqDataset, device, seed: int = 0) -> dict:
+def bench_memory(
+    ds: CamSeqDataset,  # the real frames, a `CamSeqDataset`
+    device,  # where to run
+    seed: int = 0,  # seed of the random weights
+) -> dict:  # peak RSS (and CUDA) MiB of one inference and one training step
     "Peak RSS (and peak CUDA memory when on a GPU) of a training step and an inference, MobileNetV3 at 360×480."
     device = torch.device(device)
     x, y = _train_batch(ds, (360, 480), device)
@@ -247,7 +294,7 @@ def bench_memory(ds: CamSeqDataset, device, seed: int = 0) -> dict:
     return out
 
 # %% ../nbs/09_bench.ipynb #083db4c9
-def machine_info() -> dict:
+def machine_info() -> dict:  # `cpu`, `cores`, `torch_threads`, `gpu`, and Python and library versions
     "CPU model, cores, GPU and library versions."
     cpu = platform.processor()
     try:
@@ -259,7 +306,13 @@ def machine_info() -> dict:
                 python=platform.python_version(), torch=torch.__version__, torchvision=torchvision.__version__,
                 numpy=np.__version__, albumentations=A.__version__)
 
-def run_bench(data=None, quick: bool = False, device=None, log=print, compile: bool = False) -> dict:
+def run_bench(
+    data=None,  # the data folder (None: `camseq_path`'s default)
+    quick: bool = False,  # 4 frames, 3 repeats and 360×480 only, instead of 10, 5 and also 720×960
+    device=None,  # where to train and predict (None: the best available)
+    log=print,  # called with one line of text per stage
+    compile: bool = False,  # add `torch.compile` variants
+) -> dict:  # stage name -> its measurements, plus `machine`, `device`, `quick` and `data`
     "Run every stage on the real frames; `quick` uses fewer frames, repeats and sizes; `compile` adds torch.compile."
     ds, device = CamSeqDataset(camseq_path(data)), pick_device(device)
     frames, repeats = (4, 3) if quick else (10, 5)
@@ -292,7 +345,9 @@ def _summary(stage: dict) -> str:
 TARGETS = dict(decode=50, loading=8, metrics=50, train_step=1.0, inference=1.3)
 ONE_READ_TARGET = 3.0   # update + compute of the metrics within this many reads of the scores
 
-def ratios(results: dict) -> dict:
+def ratios(
+    results: dict,  # what `run_bench` returned
+) -> dict:  # stage -> `(speed-up over the course, target)`
     "`{stage: (measured ratio, target)}` for each stage with a ratio."
     out = {}
     for name, stage in results.items():
@@ -307,7 +362,9 @@ def _failures(results: dict) -> list:
     return [f"{name} {key[:-len('_error')]}: {message}" for name, stage in results.items() if isinstance(stage, dict)
             for key, message in stage.items() if key.endswith("_error")]
 
-def format_results(results: dict) -> str:
+def format_results(
+    results: dict,  # what `run_bench` returned
+) -> str:  # the table, one line per stage
     "A text table: stage, measured ratio, target, met or not; then the metrics against one read, and any failure."
     lines = [f"{'stage':32} {'ratio':>8} {'target':>7}  met"]
     for name, (ratio, target) in ratios(results).items():
@@ -326,7 +383,10 @@ def format_results(results: dict) -> str:
     return "\n".join(lines)
 
 # %% ../nbs/09_bench.ipynb #d89f4074
-def plot_ratios(results: dict, ax=None):
+def plot_ratios(
+    results: dict,  # what `run_bench` returned
+    ax=None,  # the axes to draw on (None: a new figure)
+):  # the axes drawn on
     "Bar chart of the speed-up of each stage (log scale) with its target."
     import matplotlib.pyplot as plt
     r = ratios(results)

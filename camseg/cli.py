@@ -25,11 +25,15 @@ import camseg
 from .core import CLASS_SETS, LAYOUT_NAMES, RECIPES, CamsegError, TrainConfig, progress_bar
 
 # %% ../nbs/08_cli.ipynb #c9f4ce83
-def flag_name(field_name: str) -> str:
+def flag_name(
+    field_name: str,  # a `TrainConfig` field name
+) -> str:  # the flag, e.g. `'--batch-size'`
     "The command-line flag of a `TrainConfig` field: `batch_size` -> `--batch-size`."
     return "--" + field_name.replace("_", "-")
 
-def parse_size(text: str) -> tuple:
+def parse_size(
+    text: str,  # `HEIGHTxWIDTH` as typed, e.g. `'360x480'`
+) -> tuple:  # `(height, width)` in pixels
     "'360x480' -> (360, 480): height x width."
     try:
         h, w = (int(v) for v in text.lower().split("x"))
@@ -48,7 +52,10 @@ def _shown(value) -> str:
     if isinstance(value, tuple): return "x".join(map(str, value))
     return "auto" if value is None else str(value)
 
-def add_config_flags(parser: argparse.ArgumentParser, recipes: dict = RECIPES):
+def add_config_flags(
+    parser: argparse.ArgumentParser,  # the parser (of `camseg train`) to add the flags to
+    recipes: dict = RECIPES,  # recipe name -> function making its `TrainConfig`, for the values the help shows
+):
     "Add one flag per `TrainConfig` field to `parser`, each with its help line and its value in every recipe."
     group = parser.add_argument_group("recipe settings (each overrides the --recipe's value, shown in brackets)")
     for f in fields(TrainConfig):
@@ -63,13 +70,17 @@ def add_config_flags(parser: argparse.ArgumentParser, recipes: dict = RECIPES):
                                metavar=None if f.metadata["choices"] else f.name.upper())
 
 # %% ../nbs/08_cli.ipynb #6204e694
-def config_from_args(args) -> TrainConfig:
+def config_from_args(
+    args,  # parsed arguments with `recipe` and one attribute per `TrainConfig` field (None: not given)
+) -> TrainConfig:  # the recipe with the given settings applied
     "The recipe named by `args.recipe`, with every setting given on the command line applied over it."
     given = {f.name: getattr(args, f.name) for f in fields(TrainConfig) if getattr(args, f.name, None) is not None}
     return replace(RECIPES[args.recipe](), **given)
 
 # %% ../nbs/08_cli.ipynb #8772bc82
-def collect_images(inputs) -> list:
+def collect_images(
+    inputs,  # file and folder paths, as given on the command line
+) -> list:  # image `Path`s in the order given, without duplicates
     "Image files among `inputs`: files, or folders (a data folder's frames; else its images but `_L` masks), each once."
     from camseg.data import DataError, frame_files
     found = []
@@ -85,7 +96,10 @@ def collect_images(inputs) -> list:
     return list(dict.fromkeys(found))
 
 # %% ../nbs/08_cli.ipynb #451657fc
-def output_names(paths: list, fmt: str) -> list:
+def output_names(
+    paths: list,  # the input images
+    fmt: str,  # the output format: `'index'`, `'color'` or `'overlay'`
+) -> list:  # one PNG file name per input, in order
     "A distinct output file name `{stem}_{fmt}.png` per input; names that would clash get their folders in front."
     names = [f"{p.stem}_{fmt}.png" for p in paths]
     counts = Counter(names)
@@ -96,7 +110,12 @@ def output_names(paths: list, fmt: str) -> list:
     return [f"{flat(p)}_{fmt}.png" if counts[n] > 1 else n for p, n in zip(paths, names)]
 
 # %% ../nbs/08_cli.ipynb #b96524ef
-def check_outputs(out: Path, inputs: list, names: list, overwrite: bool = False):
+def check_outputs(
+    out: Path,  # the output folder
+    inputs: list,  # the input images
+    names: list,  # the output file names, from `output_names`
+    overwrite: bool = False,  # allow replacing files that `out` already holds
+):
     "Refuse an `out` folder that holds inputs, or that holds any of `names` already unless `overwrite`."
     from camseg.data import DataError
     if any(p.resolve().parent == out.resolve() for p in inputs):
@@ -108,7 +127,12 @@ def check_outputs(out: Path, inputs: list, names: list, overwrite: bool = False)
                         "pass --overwrite to replace them, or choose another --out.")
 
 # %% ../nbs/08_cli.ipynb #28ee6394
-def render_prediction(image, prediction, colormap: dict, fmt: str):
+def render_prediction(
+    image,  # the input frame, H×W×3 uint8
+    prediction,  # its H×W uint8 class indices
+    colormap: dict,  # class name -> `(r, g, b)`, in class order
+    fmt: str,  # `'index'` (greyscale class indices), `'color'` or `'overlay'` (half over the frame)
+):  # a PIL image, H×W
     "The prediction as a PNG-ready PIL image in format `index`, `color` or `overlay`."
     from PIL import Image
     from camseg.viz import colorize, overlay
@@ -119,12 +143,19 @@ def render_prediction(image, prediction, colormap: dict, fmt: str):
     return Image.fromarray(overlay(image, prediction, colormap, alpha=0.5))
 
 # %% ../nbs/08_cli.ipynb #bcc86fcb
-def cmd_download(args):
+def cmd_download(
+    args,  # the parsed arguments of `camseg download`
+):
     from camseg.data import download_camseq
     print(download_camseq(args.dest))
 
 # %% ../nbs/08_cli.ipynb #d37a0130
-def train_summary(history: list, out: Path, data=None, seconds: float = 0.0) -> str:
+def train_summary(
+    history: list,  # what `train` returned: the run's epochs (empty: nothing was trained)
+    out: Path,  # the run folder
+    data=None,  # the `--data` given, repeated in the next commands (None: none)
+    seconds: float = 0.0,  # wall time of this session
+) -> str:  # several lines of text
     "What a finished `camseg train` prints: best epoch, its validation scores, time, files, and what to run next."
     if not history:
         return f"nothing to train: {out} holds no epochs to add; give --epochs more than it has, or another --out."
@@ -142,14 +173,19 @@ def train_summary(history: list, out: Path, data=None, seconds: float = 0.0) -> 
         f"{data or 'FRAMES...'}"])
 
 # %% ../nbs/08_cli.ipynb #ac4ae316
-def cmd_train(args):
+def cmd_train(
+    args,  # the parsed arguments of `camseg train`
+):
     from camseg.train import train
     start = time.perf_counter()
     history = train(args.data, args.out, config_from_args(args), resume=args.resume)
     print(train_summary(history, Path(args.out), args.data, time.perf_counter() - start))
 
 # %% ../nbs/08_cli.ipynb #e5f8583c
-def evaluation_json(result, split: str) -> dict:
+def evaluation_json(
+    result,  # an `EvalResult` of the 32 (or the data's) classes
+    split: str,  # the split scored: `'train'`, `'val'`, `'test'` or `'all'`
+) -> dict:  # a dict that `json.dumps` writes as strict JSON
     "The `--json` output: summary numbers, per-class IoU, accuracy and pixels (NaN as null), and CamVid-11."
     clean = lambda x: None if isinstance(x, float) and math.isnan(x) else x
     cv11 = result.camvid11()
@@ -161,19 +197,27 @@ def evaluation_json(result, split: str) -> dict:
                               per_class={name: clean(r["iou"]) for name, r in cv11.per_class().items()}))
 
 # %% ../nbs/08_cli.ipynb #2e3e687c
-def flicker_summary(flicker, smooth: float) -> str:
+def flicker_summary(
+    flicker,  # a `TemporalFlicker` fed the split's frames in order
+    smooth: float,  # the smoothing factor used (0: none)
+) -> str:  # one line of text
     "The line `camseg evaluate` prints about temporal flicker (step 7a), and the smoothing it was measured with."
     how = f"smoothed with factor {smooth}" if smooth else "no smoothing"
     return (f"temporal flicker {flicker.compute():.4f} ({how}): the share of pixels whose predicted class changes "
             f"between consecutive frames where the true class does not, over {flicker.pairs} pairs of frames")
 
-def flicker_json(flicker, smooth: float) -> dict:
+def flicker_json(
+    flicker,  # a `TemporalFlicker` fed the split's frames in order
+    smooth: float,  # the smoothing factor used (0: none)
+) -> dict:  # `temporal_flicker`, `flicker_pairs` and `smooth`
     "The `--json` keys of temporal flicker (null with fewer than two frames)."
     value = flicker.compute()
     return dict(temporal_flicker=None if math.isnan(value) else value, flicker_pairs=flicker.pairs, smooth=smooth)
 
 # %% ../nbs/08_cli.ipynb #44fc0d37
-def cmd_evaluate(args):
+def cmd_evaluate(
+    args,  # the parsed arguments of `camseg evaluate`
+):
     import torch
     from camseg.checkpoint import check_checkpoint
     from camseg.data import DataError, camseq_path
@@ -200,7 +244,9 @@ def cmd_evaluate(args):
         print(result.table()); print(flicker_summary(flicker, args.smooth))
 
 # %% ../nbs/08_cli.ipynb #dc5e2f95
-def cmd_predict(args):
+def cmd_predict(
+    args,  # the parsed arguments of `camseg predict`
+):
     from camseg.dataset import load_rgb, open_image
     from camseg.predict import Predictor
     from camseg.video import with_smoothing
@@ -220,7 +266,9 @@ def cmd_predict(args):
     print(f"wrote {len(inputs)} {args.format} predictions to {out}")
 
 # %% ../nbs/08_cli.ipynb #287d742a
-def predict_mode(args) -> str:
+def predict_mode(
+    args,  # the parsed arguments of `camseg predict`
+) -> str:  # `'video'` or `'images'`
     "'video' or 'images': what `camseg predict` is asked for, once its arguments are checked to fit together."
     from camseg.data import DataError
     from camseg.video import VIDEO_SUFFIXES
@@ -240,7 +288,9 @@ def predict_mode(args) -> str:
     return "images"
 
 # %% ../nbs/08_cli.ipynb #a8558fbe
-def cmd_predict_video(args):
+def cmd_predict_video(
+    args,  # the parsed arguments of `camseg predict`, with `--video`
+):
     from camseg.data import DataError
     from camseg.predict import Predictor
     from camseg.video import open_frames, predict_video
@@ -255,7 +305,9 @@ def cmd_predict_video(args):
           f"{args.video_format}{smoothed}")
 
 # %% ../nbs/08_cli.ipynb #6b7c800b
-def cmd_export(args):
+def cmd_export(
+    args,  # the parsed arguments of `camseg export`
+):
     from camseg.checkpoint import CheckpointError
     from camseg.export import export_onnx
     out = Path(args.out)
@@ -270,14 +322,18 @@ def cmd_export(args):
           f"  camseg predict --checkpoint {out} --out predictions FRAMES...")
 
 # %% ../nbs/08_cli.ipynb #49244710
-def cmd_bench(args):
+def cmd_bench(
+    args,  # the parsed arguments of `camseg bench`
+):
     from camseg.bench import format_results, run_bench
     log = (lambda message: print(message, file=sys.stderr)) if args.json else print
     results = run_bench(args.data, quick=args.quick, device=args.device, log=log, compile=args.compile)
     print(json.dumps(results) if args.json else format_results(results))
 
 # %% ../nbs/08_cli.ipynb #61cdf408
-def cmd_report(args):
+def cmd_report(
+    args,  # the parsed arguments of `camseg report`
+):
     from camseg.report import format_card, report_card
     card = report_card(args.checkpoint, args.data, repeats=args.repeats)
     out = Path(args.out) if args.out else Path(args.checkpoint).with_name("report.json")
@@ -298,13 +354,17 @@ def _report_parser(sub):
     p.set_defaults(func=cmd_report)
 
 # %% ../nbs/08_cli.ipynb #70eee777
-def add_smooth_flag(parser: argparse.ArgumentParser):
+def add_smooth_flag(
+    parser: argparse.ArgumentParser,  # the parser of a subcommand
+):
     "`--smooth F`: a moving average of class probabilities across frames, for `predict` and `evaluate`."
     parser.add_argument("--smooth", type=float, default=0.0, metavar="F",
                         help="average class probabilities over consecutive frames: p = F*p_before + (1-F)*p_frame, "
                              "F from 0 to below 1 [default: 0, no smoothing]")
 
-def add_video_flags(parser: argparse.ArgumentParser):
+def add_video_flags(
+    parser: argparse.ArgumentParser,  # the parser of `camseg predict`
+):
     "The flags of `camseg predict` for video: where to write it, what it shows, its frame rate, and smoothing."
     parser.add_argument("--video", metavar="OUT.mp4", help="write one H.264 video of the predictions instead of PNGs "
                                                            "(needs camseg[video])")
@@ -381,7 +441,7 @@ def _other_parsers(sub):
     p.set_defaults(func=cmd_bench)
 
 # %% ../nbs/08_cli.ipynb #cfa9c3ac
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:  # each subcommand sets `func`, the `cmd_` function that runs it
     "The `camseg` argument parser with its subcommands (it imports no PyTorch)."
     parser = argparse.ArgumentParser(
         prog="camseg", description="Semantic segmentation of road scenes (CamSeq01) with DeepLabv3.",
@@ -397,7 +457,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 # %% ../nbs/08_cli.ipynb #ffa5c0d3
-def interrupted_message(args) -> str:
+def interrupted_message(
+    args,  # the parsed arguments of the interrupted command
+) -> str:  # one or two sentences
     "What Ctrl-C leaves behind, for the command that was running."
     if args.command == "train":
         if not (Path(args.out) / "last.pth").exists():
@@ -410,7 +472,9 @@ def interrupted_message(args) -> str:
         return f"interrupted. The predictions written so far are in {args.out}."
     return "interrupted."
 
-def main(argv=None):
+def main(
+    argv=None,  # the arguments after `camseg` (None: `sys.argv[1:]`)
+):
     "Entry point of the `camseg` console script."
     args = build_parser().parse_args(argv)
     try:

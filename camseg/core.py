@@ -23,7 +23,11 @@ class ConfigError(CamsegError, ValueError):
     "A setting that camseg cannot use: an unknown name, or a value out of range."
 
 # %% ../nbs/00_core.ipynb #e1082e57
-def setting(default, help: str, choices: tuple = None):
+def setting(
+    default,  # the field's default value
+    help: str,  # one line for `--help` and the docs
+    choices: tuple = None,  # the allowed values (None: any)
+):  # a `dataclasses.field` carrying `help` and `choices`
     "A `TrainConfig` field: its default, the help line `camseg train --help` shows, and its allowed values."
     return field(default=default, metadata={"help": help, "choices": choices})
 
@@ -84,7 +88,9 @@ class TrainConfig:
             raise ConfigError("scale_aug needs a size or a crop_size (HEIGHTxWIDTH) to crop to.")
 
 # %% ../nbs/00_core.ipynb #572b6545
-def cpu_recipe(**overrides) -> TrainConfig:
+def cpu_recipe(
+    **overrides,  # `TrainConfig` fields to change from the recipe, e.g. `epochs=2`
+) -> TrainConfig:  # the CPU recipe, with `overrides` applied
     "The recommended recipe for a CPU without pretrained weights: MobileNetV3 from scratch at 360×480."
     recipe = TrainConfig(arch="mobilenet", pretrained=False, epochs=26, batch_size=4, lr=1e-3, optimizer="adamw",
                          weight_decay=1e-4, schedule="poly", size=(360, 480), hflip=True, scale_aug=True,
@@ -94,19 +100,27 @@ def cpu_recipe(**overrides) -> TrainConfig:
 RECIPES = {"course": TrainConfig, "cpu": cpu_recipe}   # what `camseg train --recipe NAME` starts from
 
 # %% ../nbs/00_core.ipynb #948ef958
-def config_from_dict(saved: dict) -> TrainConfig:
+def config_from_dict(
+    saved: dict,  # `asdict(TrainConfig)` as stored in a checkpoint (unknown keys are dropped)
+) -> TrainConfig:  # the config, validated
     "The `TrainConfig` stored as a dict in a checkpoint (lists back to tuples; settings it lacks take their default)."
     known = {f.name for f in fields(TrainConfig)}
     values = {k: tuple(v) if isinstance(v, list) else v for k, v in saved.items() if k in known}
     return TrainConfig(**values)
 
-def config_changes(old: TrainConfig, new: TrainConfig, allowed=()) -> dict:
+def config_changes(
+    old: TrainConfig,  # e.g. the config stored in a checkpoint
+    new: TrainConfig,  # e.g. the config of a resumed run
+    allowed=(),  # field names that may differ, e.g. `('epochs',)`
+) -> dict:  # field name -> `(old value, new value)`; empty when they match
     "`{field: (old value, new value)}` for each field that differs, leaving out the fields in `allowed`."
     a, b = asdict(old), asdict(new)
     return {k: (a[k], b[k]) for k in a if a[k] != b[k] and k not in allowed}
 
 # %% ../nbs/00_core.ipynb #a07be552
-def display_path(path) -> str:
+def display_path(
+    path,  # a path or its text
+) -> str:  # e.g. `~/.cache/camseg/Camseq_2007`
     "`path` as messages show it: `~/...` under the home folder, else unchanged."
     path, home = Path(path), Path.home()
     return f"~/{path.relative_to(home)}" if path.is_relative_to(home) else str(path)
@@ -122,7 +136,10 @@ def _widgets_available() -> bool:
     import importlib.util
     return importlib.util.find_spec("ipywidgets") is not None
 
-def progress_bar(iterable=None, **kwargs):
+def progress_bar(
+    iterable=None,  # what to iterate over (None: update the bar by hand)
+    **kwargs,  # tqdm's own options, e.g. `total`, `desc`, `disable`
+):  # a `tqdm` bar (notebook or text)
     "A tqdm progress bar: a widget in Jupyter when ipywidgets is there, text otherwise (or with `CAMSEG_PROGRESS=text`)."
     if _in_jupyter() and _widgets_available() and os.environ.get("CAMSEG_PROGRESS") != "text":
         from tqdm.notebook import tqdm

@@ -30,13 +30,15 @@ CAMSEQ_SHA256 = "04924a649c8c6d786118bbe34fadb4f701346ab7a9cb8a7513a66b1e6c99030
 CAMSEQ_FOLDER = "Camseq_2007"  # the folder the zip unpacks to
 
 # %% ../nbs/01_data.ipynb #570295f2
-def default_data_dir() -> Path:
+def default_data_dir() -> Path:  # the cache folder (not created here)
     "The folder where camseg keeps downloaded data: `$XDG_CACHE_HOME/camseg` or `~/.cache/camseg`."
     cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(cache) / "camseg"
 
 # %% ../nbs/01_data.ipynb #afca1fe7
-def sha256_file(path) -> str:
+def sha256_file(
+    path,  # any file, read in 1 MiB chunks
+) -> str:  # 64 lowercase hex digits
     "The SHA-256 hex digest of the file at `path`."
     digest = hashlib.sha256()
     with open(path, "rb") as f:
@@ -45,7 +47,12 @@ def sha256_file(path) -> str:
     return digest.hexdigest()
 
 # %% ../nbs/01_data.ipynb #600c3c49
-def download_file(url: str, dest, chunk_size: int = 1 << 20, progress: bool = True) -> Path:
+def download_file(
+    url: str,  # what to download
+    dest,  # the file to write; its folder is created if missing
+    chunk_size: int = 1 << 20,  # bytes read at a time
+    progress: bool = True,  # show a progress bar
+) -> Path:  # `dest`, as a `Path`
     "Download `url` to the file `dest` with a progress bar; the file appears only once complete."
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -64,7 +71,10 @@ class DataError(CamsegError, ValueError):
     "Data on disk that camseg cannot use: a wrong checksum, an unsafe archive, a bad palette, a missing partner file."
 
 # %% ../nbs/01_data.ipynb #210fac9c
-def verify_sha256(path, expected: str) -> Path:
+def verify_sha256(
+    path,  # the file to check (deleted when it does not match)
+    expected: str,  # the SHA-256 it must have, in hex
+) -> Path:  # `path`, as a `Path`
     "Return `path` if its SHA-256 is `expected`; otherwise delete it and raise `DataError`."
     actual = sha256_file(path)
     if actual != expected:
@@ -88,7 +98,10 @@ def _check_zip_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path):
         if not link.is_relative_to(dest):
             raise DataError(f"Refusing to extract {name!r}: it is a link pointing outside {dest}.")
 
-def safe_extract(zip_path, dest) -> Path:
+def safe_extract(
+    zip_path,  # a zip archive
+    dest,  # the folder to extract into
+) -> Path:  # `dest`, resolved to an absolute `Path`
     "Extract `zip_path` into `dest`, refusing absolute paths, `..` and links that leave `dest`."
     dest = Path(dest).resolve()
     with zipfile.ZipFile(zip_path) as zf:
@@ -100,7 +113,10 @@ def safe_extract(zip_path, dest) -> Path:
 # %% ../nbs/01_data.ipynb #174c00a5
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff")
 
-def image_files(folder, suffix: str = "") -> list:
+def image_files(
+    folder,  # the folder to list (not recursively)
+    suffix: str = "",  # what a name must end with before its extension, e.g. `'_L'` ('' for any)
+) -> list:  # `Path`s of image files (`IMAGE_SUFFIXES`), hidden files left out
     "The image files in `folder` whose name ends in `suffix` before the extension, sorted by name ([] if no folder)."
     folder = Path(folder)
     if not folder.is_dir():
@@ -117,12 +133,16 @@ LAYOUT_FILES = {  # what a folder of each layout holds
 }
 
 # %% ../nbs/01_data.ipynb #edfff942
-def segnet_splits(root) -> list:
+def segnet_splits(
+    root,  # a data folder
+) -> list:  # a subset of `['train', 'val', 'test']`
     "The splits `s` of a SegNet-style folder that have both `s/` (frames) and `sannot/` (masks), in train, val, test order."
     return [s for s in ("train", "val", "test") if (Path(root) / s).is_dir() and (Path(root) / f"{s}annot").is_dir()]
 
 # %% ../nbs/01_data.ipynb #6c339c17
-def layout_signs(root) -> dict:
+def layout_signs(
+    root,  # a data folder
+) -> dict:  # layout name -> the files found that show it
     "`{layout: the files that show it}` for each layout whose files are in `root`: none, one, or several (mixed)."
     root, signs = Path(root), {}
     palette = (root / "label_colors.txt").is_file()
@@ -138,11 +158,13 @@ def layout_signs(root) -> dict:
     return signs
 
 # %% ../nbs/01_data.ipynb #342ff121
-def looked_for() -> str:
+def looked_for() -> str:  # one `layout: files` clause per layout, joined by '; '
     "What camseg looks for in a data folder, one layout after another, for error messages."
     return "; ".join(f"{name}: {files}" for name, files in LAYOUT_FILES.items())
 
-def detect_layout(root) -> str:
+def detect_layout(
+    root,  # a data folder
+) -> str:  # one of `LAYOUT_NAMES`
     "The layout of the data folder `root`: exactly one must be found, else a `DataError` that says why."
     signs = layout_signs(root)
     if len(signs) == 1:
@@ -154,7 +176,10 @@ def detect_layout(root) -> str:
                     f"layout= (on the command line, --layout {' or --layout '.join(signs)}).")
 
 # %% ../nbs/01_data.ipynb #20925cf5
-def resolve_layout(root, layout: str = None) -> str:
+def resolve_layout(
+    root,  # a data folder
+    layout: str = None,  # one of `LAYOUT_NAMES`, or None to detect it
+) -> str:  # the layout, checked against the folder's files
     "`layout` if `root` has that layout's files, or the layout detected in `root` when `layout` is None."
     if layout is None:
         return detect_layout(root)
@@ -165,7 +190,10 @@ def resolve_layout(root, layout: str = None) -> str:
     return layout
 
 # %% ../nbs/01_data.ipynb #4c3fb737
-def layout_frames(root, layout: str) -> list:
+def layout_frames(
+    root,  # a data folder
+    layout: str,  # its layout (one of `LAYOUT_NAMES`)
+) -> list:  # `Path`s of its frames
     "The frame files (no masks) of the data folder `root` in `layout`, sorted by name within each folder."
     root = Path(root)
     if layout == "flat":
@@ -174,18 +202,27 @@ def layout_frames(root, layout: str) -> list:
         return [p for s in segnet_splits(root) for p in image_files(root / s)]
     return image_files(root / "images")
 
-def frame_files(folder) -> list:
+def frame_files(
+    folder,  # a data folder, or any folder of images
+) -> list:  # `Path`s of its frames
     "The frames in `folder`: those of its layout if it has exactly one, else its images that are not `_L` masks."
     signs = layout_signs(folder)
     return layout_frames(folder, *signs) if len(signs) == 1 else layout_frames(folder, "flat")
 
 # %% ../nbs/01_data.ipynb #5501351a
-def is_camseq_folder(path) -> bool:
+def is_camseq_folder(
+    path,  # any path (a missing one gives False)
+) -> bool:  # True if some layout's files are there
     "Whether `path` holds the files of at least one layout camseg reads (see `layout_signs`)."
     return bool(layout_signs(path))
 
 # %% ../nbs/01_data.ipynb #684a42ce
-def download_camseq(dest=None, url: str = CAMSEQ_URL, sha256: str = CAMSEQ_SHA256, progress: bool = True) -> Path:
+def download_camseq(
+    dest=None,  # the folder to download into (None: `default_data_dir()`)
+    url: str = CAMSEQ_URL,  # where `Camseq_2007.zip` is
+    sha256: str = CAMSEQ_SHA256,  # the checksum the zip must have
+    progress: bool = True,  # show a progress bar
+) -> Path:  # the unpacked `dest/Camseq_2007` folder
     "Download and unpack `Camseq_2007.zip` into `dest` (default: the cache folder); return the data folder."
     dest = Path(dest) if dest is not None else default_data_dir()
     folder = dest / CAMSEQ_FOLDER
@@ -210,7 +247,10 @@ def _offline_message(error) -> str:
             f"{display_path(default_data_dir())}, or point camseg at an unpacked copy: --data FOLDER on the command line, "
             "CAMSEG_DATA=FOLDER in the environment, or camseq_path(FOLDER).")
 
-def camseq_path(path=None, download: bool = True) -> Path:
+def camseq_path(
+    path=None,  # a data folder to use (None: `$CAMSEG_DATA`, then the cache, then a download)
+    download: bool = True,  # allow a download when no data is found
+) -> Path:  # a folder in one of the layouts camseg reads
     "The CamSeq folder: `path`, else `$CAMSEG_DATA`, else the cache folder, else a download."
     given = path if path is not None else os.environ.get("CAMSEG_DATA")
     if given:
@@ -243,7 +283,9 @@ def _parse_colormap_line(line: str, where: str):
         raise DataError(f"{where}: colour values must be in 0-255, got {rgb}.")
     return name, rgb
 
-def read_colormap(path) -> dict:
+def read_colormap(
+    path,  # a `label_colors.txt` of `r g b name` lines, or its folder
+) -> dict:  # class name -> `(r, g, b)`, in file order
     "Read `label_colors.txt` (or the folder holding it) into an ordered `{class name: (r, g, b)}`."
     path = Path(path)
     if path.is_dir(): path = path / "label_colors.txt"
@@ -259,7 +301,9 @@ def read_colormap(path) -> dict:
     return colormap
 
 # %% ../nbs/01_data.ipynb #b411910c
-def read_codes(path) -> list:
+def read_codes(
+    path,  # a `codes.txt`, or its folder
+) -> list:  # class names; index i names mask value i
     "Read fastai's `codes.txt` (or the folder holding it): class names, one per line; line i (from 0) is mask value i."
     path = Path(path)
     if path.is_dir(): path = path / "codes.txt"
@@ -289,7 +333,10 @@ CAMSEQ_CLASSES = {  # the 32 classes of CamSeq01's label_colors.txt, in file ord
 }
 
 # %% ../nbs/01_data.ipynb #7e0ac6e2
-def write_colormap(colormap: dict, path) -> Path:
+def write_colormap(
+    colormap: dict,  # class name -> `(r, g, b)`
+    path,  # the file to write
+) -> Path:  # `path`, as a `Path`
     "Write `colormap` as a `label_colors.txt` (tab separated, like CamSeq's)."
     lines = [f"{r} {g} {b}\t{name}" for name, (r, g, b) in colormap.items()]
     Path(path).write_text("\n".join(lines) + "\n")
@@ -316,7 +363,7 @@ CAMVID11_CLASSES = {  # the 11 classes in SegNet's index order (0-10; 11 is void
 }
 
 # %% ../nbs/01_data.ipynb #45103ce4
-def generated_colors():
+def generated_colors():  # a never-ending generator of `(r, g, b)` tuples
     "Distinct, bright colours without end: hues a golden angle apart, at three levels of brightness."
     i = 0
     while True:
@@ -324,7 +371,9 @@ def generated_colors():
         yield round(r * 255), round(g * 255), round(b * 255)
         i += 1
 
-def camvid_palette(names: list) -> dict:
+def camvid_palette(
+    names: list,  # class names, in mask-value order
+) -> dict:  # class name -> `(r, g, b)`, in the same order
     "`{name: (r, g, b)}` in the order of `names`: CamVid's colour for CamVid's class names, a generated colour for others."
     palette = {name: CAMSEQ_CLASSES[name] for name in names if name in CAMSEQ_CLASSES}
     fresh = (c for c in generated_colors() if c not in palette.values())
@@ -346,7 +395,13 @@ def _fake_frame(rng, palette: np.ndarray, classes: int, size) -> tuple:
     noise = rng.integers(-20, 21, size=(*size, 3))
     return np.clip(palette[index].astype(int) + noise, 0, 255).astype(np.uint8), index.astype(np.uint8)
 
-def make_fake_camseq(dest, n_frames: int = 8, size=(24, 32), classes: int = 6, seed: int = 0) -> Path:
+def make_fake_camseq(
+    dest,  # the folder to write into (created if missing)
+    n_frames: int = 8,  # how many frames to write
+    size=(24, 32),  # `(H, W)` of every frame, in pixels
+    classes: int = 6,  # how many classes the masks use: the first `classes` of the palette
+    seed: int = 0,  # random seed of the bands and noise
+) -> Path:  # `dest`, as a `Path`
     "Write a tiny CamSeq-style folder of `n_frames` frames of `size` (h, w) using the first `classes` classes."
     dest = Path(dest); dest.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
@@ -360,8 +415,15 @@ def make_fake_camseq(dest, n_frames: int = 8, size=(24, 32), classes: int = 6, s
     return dest
 
 # %% ../nbs/01_data.ipynb #e28287bd
-def make_fake_sibling(dest, n_frames: int = 8, size=(24, 32), classes: int = 6, seed: int = 0,
-                      mask_dir: str = "labels", mask_suffix: str = "_L") -> Path:
+def make_fake_sibling(
+    dest,  # the folder to write into (created if missing)
+    n_frames: int = 8,  # how many frames to write
+    size=(24, 32),  # `(H, W)` of every frame, in pixels
+    classes: int = 6,  # how many classes the masks use: the first `classes` of the palette
+    seed: int = 0,  # random seed of the bands and noise
+    mask_dir: str = "labels",  # the masks' folder name: `'labels'` or `'masks'`
+    mask_suffix: str = "_L",  # what a mask's name adds to its frame's: `'_L'`, or '' for the same name
+) -> Path:  # `dest`, as a `Path`
     "Write a tiny sibling-layout folder: `images/X.png`, colour masks `{mask_dir}/X{mask_suffix}.png`, `label_colors.txt`."
     dest = Path(dest)
     for folder in ("images", mask_dir): (dest / folder).mkdir(parents=True, exist_ok=True)
@@ -376,7 +438,13 @@ def make_fake_sibling(dest, n_frames: int = 8, size=(24, 32), classes: int = 6, 
     return dest
 
 # %% ../nbs/01_data.ipynb #136b9ff6
-def make_fake_segnet(dest, n_frames=(4, 2, 2), size=(24, 32), classes: int = 6, seed: int = 0) -> Path:
+def make_fake_segnet(
+    dest,  # the folder to write into (created if missing)
+    n_frames=(4, 2, 2),  # `(train, val, test)` frame counts
+    size=(24, 32),  # `(H, W)` of every frame, in pixels
+    classes: int = 6,  # how many classes the masks use: the first `classes` of the palette
+    seed: int = 0,  # random seed of the bands and noise
+) -> Path:  # `dest`, as a `Path`
     "Write a tiny SegNet-style folder: `n_frames` (train, val, test) frames, with CamVid-11 index masks in `*annot/`."
     dest, rng = Path(dest), np.random.default_rng(seed)
     palette = np.array(list(CAMVID11_CLASSES.values()), dtype=np.uint8)
@@ -392,7 +460,14 @@ def make_fake_segnet(dest, n_frames=(4, 2, 2), size=(24, 32), classes: int = 6, 
     return dest
 
 # %% ../nbs/01_data.ipynb #3d494405
-def make_fake_fastai(dest, n_frames: int = 8, n_valid: int = 2, size=(24, 32), classes: int = 6, seed: int = 0) -> Path:
+def make_fake_fastai(
+    dest,  # the folder to write into (created if missing)
+    n_frames: int = 8,  # how many frames to write
+    n_valid: int = 2,  # how many of the last frames `valid.txt` names
+    size=(24, 32),  # `(H, W)` of every frame, in pixels
+    classes: int = 6,  # how many classes the masks use: the first `classes` of the palette
+    seed: int = 0,  # random seed of the bands and noise
+) -> Path:  # `dest`, as a `Path`
     "Write a tiny fastai-style folder: `images/X.png`, index masks `labels/X_P.png`, `codes.txt`, and `valid.txt` (last frames)."
     dest, rng = Path(dest), np.random.default_rng(seed)
     for folder in ("images", "labels"): (dest / folder).mkdir(parents=True, exist_ok=True)

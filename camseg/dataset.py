@@ -24,7 +24,9 @@ from .data import (CAMVID11_CLASSES, CAMVID11_GROUPS, LAYOUT_FILES, DataError, c
                          image_files, read_codes, read_colormap, resolve_layout, segnet_splits)
 
 # %% ../nbs/02_dataset.ipynb #7870c243
-def pack_rgb(rgb: np.ndarray) -> np.ndarray:
+def pack_rgb(
+    rgb: np.ndarray,  # uint8 array whose last axis is `(r, g, b)`, e.g. H×W×3
+) -> np.ndarray:  # int32 array of the same shape less the last axis
     "Pack the last axis `(r, g, b)` of a uint8 array into one int32 `r*65536 + g*256 + b`."
     rgb = rgb.astype(np.int32)
     return (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
@@ -39,7 +41,10 @@ def _color_lut(colors: tuple) -> np.ndarray:
     lut[pack_rgb(np.array(colors, dtype=np.uint8))] = np.arange(len(colors), dtype=np.uint8)
     return lut
 
-def rgb_to_index(mask_rgb: np.ndarray, colormap: dict) -> np.ndarray:
+def rgb_to_index(
+    mask_rgb: np.ndarray,  # H×W×3 uint8 colour mask
+    colormap: dict,  # class name -> `(r, g, b)`, in class order (fewer than 255 classes)
+) -> np.ndarray:  # H×W uint8 class indices, `IGNORE_INDEX` (255) for colours not in `colormap`
     "Decode an `H×W×3` colour mask to an `H×W` uint8 class-index mask; unknown colours become `IGNORE_INDEX`."
     if len(colormap) >= IGNORE_INDEX:
         raise DataError(f"At most {IGNORE_INDEX} classes fit in a uint8 mask, got {len(colormap)}.")
@@ -47,12 +52,16 @@ def rgb_to_index(mask_rgb: np.ndarray, colormap: dict) -> np.ndarray:
     return lut[pack_rgb(np.asarray(mask_rgb))]
 
 # %% ../nbs/02_dataset.ipynb #b7b52cc2
-def count_unknown(index_mask) -> int:
+def count_unknown(
+    index_mask,  # H×W class indices (array or tensor)
+) -> int:  # the number of 255 pixels
     "How many pixels of a class-index mask are `IGNORE_INDEX` (colours not in the palette)."
     return int((np.asarray(index_mask) == IGNORE_INDEX).sum())
 
 # %% ../nbs/02_dataset.ipynb #bf505f36
-def open_image(path) -> Image.Image:
+def open_image(
+    path,  # an image file
+) -> Image.Image:  # the open PIL image (use it in a `with` block)
     "Open an image file lazily (only its header is read yet), with a clear error if it is missing or no image."
     try:
         return Image.open(path)
@@ -69,7 +78,9 @@ def _pixels(im: Image.Image, path, mode: str = None) -> np.ndarray:
     except OSError as e:
         raise DataError(f"{path} is truncated or corrupt ({e}): copy or download it again.") from e
 
-def load_rgb(path) -> np.ndarray:
+def load_rgb(
+    path,  # an image file
+) -> np.ndarray:  # H×W×3 uint8 RGB
     "Read an image file as an `H×W×3` uint8 RGB array (RGBA, palette and greyscale are converted)."
     with open_image(path) as im:
         return _pixels(im, path, "RGB")
@@ -77,7 +88,10 @@ def load_rgb(path) -> np.ndarray:
 # %% ../nbs/02_dataset.ipynb #ecbf600b
 INDEX_MODES = ("L", "P", "I", "I;16")   # PIL modes of single-channel images: one number per pixel
 
-def load_index_mask(path, layout: str = "segnet") -> np.ndarray:
+def load_index_mask(
+    path,  # a single-channel mask file (L, P, I or I;16)
+    layout: str = "segnet",  # the folder's layout, named in the error for a colour mask
+) -> np.ndarray:  # H×W label values, in the file's own dtype
     "Read a single-channel index mask as it is (`H×W`); a colour mask is refused with the layout to use instead."
     with open_image(path) as im:
         if im.mode not in INDEX_MODES:
@@ -87,7 +101,10 @@ def load_index_mask(path, layout: str = "segnet") -> np.ndarray:
         return _pixels(im, path)
 
 # %% ../nbs/02_dataset.ipynb #895c9734
-def load_color_mask(path, layout: str = "flat") -> np.ndarray:
+def load_color_mask(
+    path,  # a colour mask file (RGB, RGBA or palette)
+    layout: str = "flat",  # the folder's layout, named in the error for an index mask
+) -> np.ndarray:  # H×W×3 uint8 RGB
     "Read a colour mask (RGB, RGBA or palette PNG) as `H×W×3` RGB; a single-channel index mask is refused."
     with open_image(path) as im:
         if im.mode in INDEX_MODES and im.mode != "P":
@@ -100,7 +117,11 @@ def load_color_mask(path, layout: str = "flat") -> np.ndarray:
 def _relative(path: Path, base: Path) -> str:
     return str(path.relative_to(base)) if path.is_relative_to(base) else str(path)
 
-def pair_frames(root, mask_suffix: str = "_L", mask_dir=None) -> list:
+def pair_frames(
+    root,  # the folder of frames
+    mask_suffix: str = "_L",  # what a mask's name adds to its frame's (`'_L'`: `X.png` -> `X_L.png`; '' for none)
+    mask_dir=None,  # the folder of masks (None: `root`, whose files ending in `mask_suffix` are masks)
+) -> list:  # `(image path, mask path)` per frame, sorted by name; a `DataError` for a lonely file
     "`(image, mask)` path pairs, by name: each frame `X` in `root` with the mask `X{mask_suffix}` in `mask_dir` (default `root`)."
     root = Path(root)
     mask_dir = Path(mask_dir) if mask_dir is not None else root
@@ -118,13 +139,19 @@ def pair_frames(root, mask_suffix: str = "_L", mask_dir=None) -> list:
     return [(images[s], masks[s]) for s in sorted(images)]
 
 # %% ../nbs/02_dataset.ipynb #4834d83a
-def suffix_of_masks(mask_dir, suffix: str) -> str:
+def suffix_of_masks(
+    mask_dir,  # a folder of masks
+    suffix: str,  # the suffix to test, e.g. `'_L'` or `'_P'`
+) -> str:  # `suffix`, or '' when some mask lacks it (or there are none)
     "`suffix` if every mask in `mask_dir` ends with it (`X_L.png`, `X_P.png`), else '' (masks named like their frames)."
     masks = image_files(mask_dir)
     return suffix if masks and all(p.stem.endswith(suffix) for p in masks) else ""
 
 # %% ../nbs/02_dataset.ipynb #16272069
-def fastai_splits(root, pairs: list) -> list:
+def fastai_splits(
+    root,  # a fastai-layout data folder (`images/`, `labels/`, maybe `valid.txt`)
+    pairs: list,  # its `(image, mask)` pairs, from `pair_frames`
+) -> list:  # `'train'` or `'val'` per pair, or None when there is no `valid.txt`
     "Each pair's split in a fastai folder: 'val' if `valid.txt` names its frame, else 'train'; None without `valid.txt`."
     path = Path(root) / "valid.txt"
     if not path.is_file():
@@ -138,7 +165,10 @@ def fastai_splits(root, pairs: list) -> list:
     return ["val" if image.stem in valid else "train" for image, _ in pairs]
 
 # %% ../nbs/02_dataset.ipynb #cf39a613
-def find_pairs(root, layout: str) -> tuple:
+def find_pairs(
+    root,  # the data folder
+    layout: str,  # one of `LAYOUT_NAMES`: `'flat'`, `'sibling'`, `'segnet'` or `'fastai'`
+) -> tuple:  # `(pairs, splits)`: `(image, mask)` paths, and a split name per pair or None
     "`(pairs, splits)` of the data folder `root` in `layout`: `(image, mask)` paths, and each one's split (or None)."
     root = Path(root)
     if layout == "flat":
@@ -155,7 +185,10 @@ def find_pairs(root, layout: str) -> tuple:
 # %% ../nbs/02_dataset.ipynb #bcb0e904
 COLOR_LAYOUTS = ("flat", "sibling")   # layouts whose masks are colours; the others store class indices
 
-def layout_labels(root, layout: str) -> dict:
+def layout_labels(
+    root,  # the data folder
+    layout: str,  # its layout (one of `LAYOUT_NAMES`)
+) -> dict:  # label name -> `(r, g, b)`: in mask-value order (index layouts) or palette order (colour layouts)
     "`{label: (r, g, b)}` of the values in `layout`'s masks, in value order (colour layouts: in palette order)."
     root = Path(root)
     if layout in COLOR_LAYOUTS:
@@ -165,7 +198,11 @@ def layout_labels(root, layout: str) -> dict:
     return camvid_palette(read_codes(root / "codes.txt"))
 
 # %% ../nbs/02_dataset.ipynb #58ce416e
-def check_labels(mask: np.ndarray, num_labels: int, path) -> np.ndarray:
+def check_labels(
+    mask: np.ndarray,  # H×W label values as read from a file
+    num_labels: int,  # how many labels there are (values 0 to `num_labels`-1)
+    path,  # the mask's file, named in the error
+) -> np.ndarray:  # `mask` as uint8
     "`mask` as uint8 if each value is a label (below `num_labels`) or IGNORE_INDEX, else a `DataError` naming `path`."
     counts = np.bincount(mask.ravel(), minlength=256)
     counts[:num_labels] = 0
@@ -178,14 +215,21 @@ def check_labels(mask: np.ndarray, num_labels: int, path) -> np.ndarray:
     return mask.astype(np.uint8, copy=False)
 
 # %% ../nbs/02_dataset.ipynb #5112de3e
-def camvid11_class(name: str):
+def camvid11_class(
+    name: str,  # a CamVid class name, e.g. `'Car'` or `'SUVPickupTruck'`
+):  # its CamVid-11 class name, or None
     "The CamVid-11 class of the CamVid class `name` (each of the 11 is its own); None for Void and unknown names."
     if name in CAMVID11_CLASSES:
         return name
     return next((group for group, members in CAMVID11_GROUPS.items() if name in members), None)
 
 # %% ../nbs/02_dataset.ipynb #f3ef6086
-def label_table(labels: list, classes: list, void=(), to_class=None) -> np.ndarray:
+def label_table(
+    labels: list,  # the label names, in the order of the masks' values
+    classes: list,  # the names of the classes to learn, in index order
+    void=(),  # labels never scored (e.g. `('Void',)`)
+    to_class=None,  # label name -> class name, e.g. `camvid11_class` (None: the same name)
+) -> np.ndarray:  # 256 uint8 entries: label value -> class index, 255 for void and labels of no class
     "A 256-entry table: label value -> index in `classes` of `to_class(label)` (default: the label); void, other -> 255."
     table = np.full(256, IGNORE_INDEX, dtype=np.uint8)
     for value, label in enumerate(labels):
@@ -195,7 +239,11 @@ def label_table(labels: list, classes: list, void=(), to_class=None) -> np.ndarr
     return table
 
 # %% ../nbs/02_dataset.ipynb #df3d27ce
-def class_colormap(labels: dict, classes: str = "all", drop=()) -> dict:
+def class_colormap(
+    labels: dict,  # label name -> `(r, g, b)` of the data
+    classes: str = "all",  # `'all'` (the data's own labels) or `'camvid11'`
+    drop=(),  # label names to leave out (with `'all'`), e.g. `('Void',)`
+) -> dict:  # class name -> `(r, g, b)`, in class-index order
     "The classes to learn, with colours: the `labels` less those in `drop` ('all'), or the CamVid-11 ('camvid11')."
     if classes not in CLASS_SETS:
         raise ConfigError(f"classes={classes!r} is not one of {', '.join(CLASS_SETS)}.")
@@ -207,12 +255,15 @@ def class_colormap(labels: dict, classes: str = "all", drop=()) -> dict:
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 
-def default_transforms() -> A.Compose:
+def default_transforms() -> A.Compose:  # albumentations `Normalize` with ImageNet's mean and std
     "ImageNet normalisation, the default for `CamSeqDataset`."
     return A.Compose([A.Normalize(mean=IMAGENET_MEAN, std=IMAGENET_STD)])
 
 # %% ../nbs/02_dataset.ipynb #ec807af2
-def to_tensors(image: np.ndarray, mask: np.ndarray) -> dict:
+def to_tensors(
+    image: np.ndarray,  # H×W×3 float image (normalised)
+    mask: np.ndarray,  # H×W class indices
+) -> dict:  # `{'image': 3×H×W float32, 'mask': H×W int64}`
     "An `H×W×3` float image and `H×W` mask as `dict(image=float32 3×H×W, mask=int64 H×W)`."
     return dict(image=torch.from_numpy(np.ascontiguousarray(image.transpose(2, 0, 1), dtype=np.float32)),
                 mask=torch.from_numpy(np.asarray(mask, dtype=np.int64)))
@@ -220,8 +271,16 @@ def to_tensors(image: np.ndarray, mask: np.ndarray) -> dict:
 # %% ../nbs/02_dataset.ipynb #9350eb8c
 class CamSeqDataset(Dataset):
     "Frames and masks of a data folder in any of step 1's layouts (detected, or `layout`), in name (temporal) order."
-    def __init__(self, root, transforms=None, colormap=None, ignore_void: bool = False, cache_masks: bool = True,
-                 layout: str = None, classes: str = "all"):
+    def __init__(
+        self,
+        root,  # the data folder
+        transforms=None,  # albumentations transform of `image=` and `mask=` (None: ImageNet normalisation)
+        colormap=None,  # label name -> `(r, g, b)` to decode masks with (None: the folder's own labels)
+        ignore_void: bool = False,  # score Void pixels as ignored (255); index layouts always ignore Void
+        cache_masks: bool = True,  # keep each decoded mask in memory after its first read
+        layout: str = None,  # one of `LAYOUT_NAMES` (None: detected from the folder)
+        classes: str = "all",  # `'all'` (the data's own classes) or `'camvid11'` (the 11 of CamVid papers)
+    ):
         self.root = Path(root)
         self.layout = resolve_layout(self.root, layout)
         self.pairs, self.frame_splits = find_pairs(self.root, self.layout)
@@ -243,14 +302,20 @@ class CamSeqDataset(Dataset):
     def __len__(self):
         return len(self.pairs)
 
-    def read_labels(self, idx: int) -> np.ndarray:
+    def read_labels(
+        self,
+        idx: int,  # frame number, 0 to `len(self)`-1
+    ) -> np.ndarray:  # H×W uint8 label values (not yet mapped to classes)
         "The labels of mask `idx`: colours decoded with the palette, or indices read as they are and checked."
         path = self.pairs[idx][1]
         if self.layout in COLOR_LAYOUTS:
             return rgb_to_index(load_color_mask(path, self.layout), self.labels)
         return check_labels(load_index_mask(path, self.layout), len(self.labels), path)
 
-    def load_mask(self, idx: int) -> np.ndarray:
+    def load_mask(
+        self,
+        idx: int,  # frame number, 0 to `len(self)`-1
+    ) -> np.ndarray:  # H×W uint8 class indices
         "The `H×W` uint8 class-index mask of frame `idx` (read once, then cached); void pixels are IGNORE_INDEX."
         if idx in self._masks:
             return self._masks[idx]
@@ -261,7 +326,10 @@ class CamSeqDataset(Dataset):
             self._masks[idx] = mask
         return mask
 
-    def load_image(self, idx: int) -> np.ndarray:
+    def load_image(
+        self,
+        idx: int,  # frame number, 0 to `len(self)`-1
+    ) -> np.ndarray:  # H×W×3 uint8 RGB
         "The `H×W×3` uint8 frame `idx`."
         return load_rgb(self.pairs[idx][0])
 
@@ -274,12 +342,15 @@ class CamSeqDataset(Dataset):
         out = self.transforms(image=image, mask=mask)
         return to_tensors(out["image"], out["mask"])
 
-    def set_seed(self, seed: int):
+    def set_seed(
+        self,
+        seed: int,  # the augmentations' random seed
+    ):
         "Seed the random augmentations of `transforms` (an albumentations `Compose`), for reproducible epochs."
         if hasattr(self.transforms, "set_random_seed"):
             self.transforms.set_random_seed(seed)
 
-    def split_source(self) -> str:
+    def split_source(self) -> str:  # e.g. `'none in the folder, so sequential 70/15/15 in name order'`
         "Where this folder's train/val/test split comes from, in words."
         counts = Counter(self.frame_splits or [])
         if self.layout == "segnet":
@@ -288,7 +359,7 @@ class CamSeqDataset(Dataset):
             return f"valid.txt: {counts['val']} val frames (also the test set: fastai has none), {counts['train']} train"
         return "none in the folder, so sequential 70/15/15 in name order"
 
-    def describe(self) -> str:
+    def describe(self) -> str:  # one line of text
         "One line: the folder, the layout found and what it holds, frames, classes, and where the split comes from."
         return (f"{self.root.name}: {self.layout} layout ({LAYOUT_FILES[self.layout]}); {len(self)} frames, "
                 f"{self.num_classes} classes ({self.class_set}); split: {self.split_source()}")
@@ -297,7 +368,9 @@ class CamSeqDataset(Dataset):
         return f"CamSeqDataset({self.root.name!r}, {self.layout} layout, {len(self)} frames, {self.num_classes} classes)"
 
 # %% ../nbs/02_dataset.ipynb #da9db070
-def pixel_counts(dataset) -> dict:
+def pixel_counts(
+    dataset,  # a `CamSeqDataset` (or anything with `load_mask`, `classes` and `num_classes`)
+) -> dict:  # class name -> pixel count, then `'ignored'` -> pixels of 255
     "Pixels of each class over all masks of `dataset`, then under 'ignored' those that are IGNORE_INDEX (void, unknown)."
     counts = sum(np.bincount(dataset.load_mask(i).ravel(), minlength=256) for i in range(len(dataset)))
     return {**dict(zip(dataset.classes, counts[:dataset.num_classes].tolist())), "ignored": int(counts[IGNORE_INDEX])}

@@ -18,13 +18,15 @@ from .core import ConfigError, TrainConfig
 from .metrics import EvalResult
 
 # %% ../nbs/05c_distributed.ipynb #55097ab3
-def process_rank() -> tuple:
+def process_rank() -> tuple:  # `(RANK, LOCAL_RANK, WORLD_SIZE)` from the environment, defaults `(0, 0, 1)`
     "`(rank, local rank, world size)` as torchrun set them, or `(0, 0, 1)` for a process started without it."
     env = os.environ
     return int(env.get("RANK", 0)), int(env.get("LOCAL_RANK", 0)), int(env.get("WORLD_SIZE", 1))
 
 # %% ../nbs/05c_distributed.ipynb #c21c659c
-def init_distributed(device: torch.device) -> torch.device:
+def init_distributed(
+    device: torch.device,  # the device picked for training; on CUDA replaced by this process's local GPU
+) -> torch.device:  # this process's device: `cuda:LOCAL_RANK` on GPUs, else `device` unchanged
     "Join torchrun's process group (NCCL on CUDA, gloo on a CPU) and return this process's device."
     _, local_rank, _ = process_rank()
     if device.type == "cuda":
@@ -35,7 +37,11 @@ def init_distributed(device: torch.device) -> torch.device:
     return device
 
 # %% ../nbs/05c_distributed.ipynb #6e5d9cd6
-def distributed_model(model: nn.Module, config: TrainConfig, device: torch.device) -> nn.Module:
+def distributed_model(
+    model: nn.Module,  # the segmentation model, already on `device`
+    config: TrainConfig,  # the run's recipe: `sync_bn` converts BatchNorm; `aux_weight` 0 marks the aux head unused
+    device: torch.device,  # this process's device (from `init_distributed`)
+) -> nn.Module:  # `model` wrapped in `DistributedDataParallel`
     "`model` (with `SyncBatchNorm` if `config.sync_bn`) wrapped in `DistributedDataParallel` on `device`."
     if config.sync_bn:
         if device.type != "cuda":
@@ -47,11 +53,18 @@ def distributed_model(model: nn.Module, config: TrainConfig, device: torch.devic
                                    find_unused_parameters=unused_aux)
 
 # %% ../nbs/05c_distributed.ipynb #9ec595e1
-def shard(items, rank: int, world_size: int) -> Subset:
+def shard(
+    items,  # a dataset (anything with `len` and indexing)
+    rank: int,  # this process's number, 0 to `world_size`-1
+    world_size: int,  # how many processes share `items`
+) -> Subset:  # items `rank`, `rank+world_size`, ... of `items`
     "Every `world_size`-th item of `items` from `rank` on: the shards of all processes hold each item once."
     return Subset(items, range(rank, len(items), world_size))
 
-def all_reduce_result(result: EvalResult, device) -> EvalResult:
+def all_reduce_result(
+    result: EvalResult,  # this process's evaluation of its own shard
+    device,  # where the sum is made: this process's GPU under NCCL, the CPU under gloo
+) -> EvalResult:  # the evaluation of all shards together, the same in every process
     "The evaluation of all processes' shards together: confusion matrices, images and pixel-weighted losses added."
     n, pixels = result.confusion.numel(), result.confusion.sum().item()
     packed = torch.cat([result.confusion.flatten().double(),
@@ -61,7 +74,10 @@ def all_reduce_result(result: EvalResult, device) -> EvalResult:
     return EvalResult(result.classes, confusion, (packed[n] / max(confusion.sum().item(), 1)).item(),
                       int(packed[n + 1].item()))
 
-def mean_over_processes(value: float, device) -> float:
+def mean_over_processes(
+    value: float,  # this process's number, e.g. its mean training loss
+    device,  # where the sum is made: this process's GPU under NCCL, the CPU under gloo
+) -> float:  # the mean of `value` over all `world_size` processes
     "The mean of `value` over all processes (each process's mean training loss, say)."
     packed = torch.tensor([value], dtype=torch.float64, device=device)
     dist.all_reduce(packed)

@@ -27,7 +27,10 @@ EXTRAS = {"onnx": ("onnx", "onnxscript", "onnxruntime"), "video": ("imageio_ffmp
 class ExtraNotInstalledError(CamsegError, ImportError):
     "A feature whose optional packages (`pip install camseg[NAME]`) are not installed."
 
-def import_extra(module: str, extra: str):
+def import_extra(
+    module: str,  # the module to import, e.g. `'onnxruntime'`
+    extra: str,  # the name of the optional extra that installs it: `pip install camseg[EXTRA]`
+):  # the imported module
     "Import `module` of camseg's optional `extra`, or say how to install it."
     try:
         return importlib.import_module(module)
@@ -36,24 +39,34 @@ def import_extra(module: str, extra: str):
                                      f"pip install 'camseg[{extra}]'.") from None
 
 # %% ../nbs/05b_export.ipynb #ff16e632
-def missing_extra(extra: str) -> list:
+def missing_extra(
+    extra: str,  # a key of `EXTRAS`: `'onnx'` or `'video'`
+) -> list:  # names of its modules that cannot be found (empty when all are installed)
     "The modules of camseg's optional `extra` that are not installed."
     return [module for module in EXTRAS[extra] if importlib.util.find_spec(module) is None]
 
 # %% ../nbs/05b_export.ipynb #ef405991
 class ScoresModel(nn.Module):
     "A segmentation model with its main head's scores as only output: `B×3×H×W` in, `B×C×H×W` out."
-    def __init__(self, model: nn.Module):
+    def __init__(
+        self,
+        model: nn.Module,  # a torchvision segmentation model, which returns `{'out': ..., 'aux': ...}`
+    ):
         super().__init__()
         self.model = model
 
-    def forward(self, x):
+    def forward(
+        self,
+        x,  # a normalised batch, B×3×H×W float
+    ):  # the main head's scores, B×C×H×W
         return self.model(x)["out"]
 
 # %% ../nbs/05b_export.ipynb #2a43b64b
 METADATA_KEYS = ("arch", "num_classes", "classes", "colors", "size", "mean", "std", "config", "epoch", "camseg_version")
 
-def onnx_metadata(state: dict) -> dict:
+def onnx_metadata(
+    state: dict,  # a loaded camseg checkpoint (`load_checkpoint`)
+) -> dict:  # `METADATA_KEYS` -> the checkpoint's value as a JSON string (`'null'` when missing)
     "What an ONNX file says about its model: the checkpoint's classes, colours, size, normalisation and recipe, as JSON."
     return {key: json.dumps(state.get(key)) for key in METADATA_KEYS}
 
@@ -69,7 +82,10 @@ def _save_atomically(program, out: Path) -> Path:
         tmp.unlink(missing_ok=True)
     return out
 
-def export_onnx(checkpoint, out) -> Path:
+def export_onnx(
+    checkpoint,  # path of a camseg checkpoint (`.pth`)
+    out,  # the `.onnx` file to write; its folder is created if missing
+) -> Path:  # `out`, as a `Path`
     "Write the model of a camseg checkpoint to `out` as ONNX: batch, height and width free, `onnx_metadata` inside."
     import_extra("onnx", "onnx")          # the file format
     import_extra("onnxscript", "onnx")    # what torch.onnx writes the graph with
@@ -84,16 +100,25 @@ def export_onnx(checkpoint, out) -> Path:
 # %% ../nbs/05b_export.ipynb #df598e85
 class OnnxRuntimeModel:
     "An ONNX Runtime session called as `Predictor` calls a model: a normalised batch in, `{'out': scores}` out (CPU)."
-    def __init__(self, session):
+    def __init__(
+        self,
+        session,  # an `onnxruntime.InferenceSession` of a file written by `export_onnx`
+    ):
         self.session = session
         self.input_name = session.get_inputs()[0].name
 
-    def __call__(self, batch: torch.Tensor) -> dict:
+    def __call__(
+        self,
+        batch: torch.Tensor,  # a normalised batch, B×3×H×W (moved to the CPU as float32)
+    ) -> dict:  # `{'out': scores}`, scores B×C×H×W float32 on the CPU
         x = batch.detach().float().cpu().contiguous().numpy()
         return {"out": torch.from_numpy(self.session.run(None, {self.input_name: x})[0])}
 
 # %% ../nbs/05b_export.ipynb #2586cd48
-def ort_session(path, device=None):
+def ort_session(
+    path,  # an `.onnx` file written by `export_onnx`
+    device=None,  # `'cuda'`, `'cpu'`, a `torch.device` or None (the best available, as `pick_device`)
+):  # an `onnxruntime.InferenceSession`, CUDA first when available
     "An ONNX Runtime session of the file `path`: on CUDA if `device` is a GPU that onnxruntime can use, else the CPU."
     ort = import_extra("onnxruntime", "onnx")
     if not Path(path).is_file():
@@ -110,7 +135,10 @@ def ort_session(path, device=None):
                               "`camseg export`.") from e
 
 # %% ../nbs/05b_export.ipynb #073bc645
-def onnx_predictor(path, device=None) -> Predictor:
+def onnx_predictor(
+    path,  # an `.onnx` file written by `export_onnx`, with camseg's metadata
+    device=None,  # `'cuda'`, `'cpu'`, a `torch.device` or None (the best available)
+) -> Predictor:  # a `Predictor` whose `metadata` holds the file's decoded metadata
     "A `Predictor` that runs an ONNX file written by `export_onnx` with ONNX Runtime."
     session = ort_session(path, device)
     saved = session.get_modelmeta().custom_metadata_map

@@ -22,13 +22,21 @@ from .predict import logits_to_predictions, upsample_logits
 # %% ../nbs/06_metrics.ipynb #1eafa3e5
 class ConfusionMatrix:
     "Accumulates a `num_classes × num_classes` confusion matrix (rows: truth, columns: prediction)."
-    def __init__(self, num_classes: int, ignore_index: int = IGNORE_INDEX):
+    def __init__(
+        self,
+        num_classes: int,  # how many classes, 0 to `num_classes`-1
+        ignore_index: int = IGNORE_INDEX,  # the target label of pixels not scored (255); must not be a class index
+    ):
         if ignore_index < num_classes:
             raise ValueError(f"ignore_index ({ignore_index}) must not be a class index (below {num_classes}).")
         self.num_classes, self.ignore_index = num_classes, ignore_index
         self.mat = None
 
-    def update(self, output: torch.Tensor, target: torch.Tensor):
+    def update(
+        self,
+        output: torch.Tensor,  # B×C×h×w scores (upsampled to the target's size, then argmax) or B×H×W classes
+        target: torch.Tensor,  # B×H×W true class indices, `ignore_index` where not scored
+    ):  # the matrix itself, to chain calls
         "Add a batch: `output` is scores `B×C×h×w` or predictions `B×H×W`; `target` is `B×H×W`."
         pred = logits_to_predictions(output, target.shape[-2:]) if output.dim() == target.dim() + 1 else output
         if pred.shape != target.shape:
@@ -54,18 +62,20 @@ class ConfusionMatrix:
             label = int(counts.nonzero()[0]) // n
             raise ValueError(f"Target holds class {label}, but num_classes={n} (and {ignore} is the ignore index).")
 
-    def matrix(self) -> torch.Tensor:
+    def matrix(self) -> torch.Tensor:  # num_classes×num_classes int64 counts, rows: truth, columns: prediction
         "The matrix so far, on the CPU (all zeros before the first update)."
         if self.mat is None:
             return torch.zeros(self.num_classes, self.num_classes, dtype=torch.int64)
         return self.mat.cpu()
 
-    def compute(self) -> dict:
+    def compute(self) -> dict:  # as `metrics_from_confusion`
         "Pixel accuracy, per-class accuracy and IoU, mIoU and frequency-weighted IoU."
         return metrics_from_confusion(self.matrix())
 
 # %% ../nbs/06_metrics.ipynb #181ff5e6
-def metrics_from_confusion(mat: torch.Tensor) -> dict:
+def metrics_from_confusion(
+    mat: torch.Tensor,  # K×K counts, rows: truth, columns: prediction (extra columns: predictions of no class)
+) -> dict:  # `pixel_accuracy`, `mean_iou`, `classes_averaged`, `fw_iou`, and per class `iou`, `accuracy`, `pixels`
     "Metrics of a confusion matrix `mat[true, predicted]`; NaN for classes absent from truth and prediction."
     mat = mat.double()
     k = mat.shape[0]   # columns past the k classes, if any, count predictions of no class: always wrong
@@ -81,7 +91,10 @@ def metrics_from_confusion(mat: torch.Tensor) -> dict:
                 iou=iou.tolist(), accuracy=accuracy.tolist(), pixels=truth.long().tolist())
 
 # %% ../nbs/06_metrics.ipynb #469328bb
-def fold_confusion(mat: torch.Tensor, groups: list) -> torch.Tensor:
+def fold_confusion(
+    mat: torch.Tensor,  # n×n counts over the original classes
+    groups: list,  # k lists of class indices, one per new class; classes in none are dropped from truth
+) -> torch.Tensor:  # k×(k+1) int64 counts; the last column: predictions of classes in no group
     "Add up `mat` (classes × classes) by `groups` of class indices: `k × (k+1)`, the last column for no group."
     n, k = mat.shape[0], len(groups)
     group_of = torch.full((n,), k, dtype=torch.long)   # classes in no group go to bin k
@@ -92,7 +105,9 @@ def fold_confusion(mat: torch.Tensor, groups: list) -> torch.Tensor:
     return folded[:k].round().long()                   # truths in no group are not scored
 
 # %% ../nbs/06_metrics.ipynb #518ccda5
-def camvid11_groups(classes: list) -> list:
+def camvid11_groups(
+    classes: list,  # the class names of the data, in index order
+) -> list:  # 11 lists of indices into `classes`, in `CAMVID11_CLASSES` order
     "For each CamVid-11 class, the indices of `classes` that it groups (a class of the same name counts too)."
     return [[i for i, c in enumerate(classes) if c in members or c == name] for name, members in CAMVID11_GROUPS.items()]
 
@@ -100,11 +115,11 @@ def camvid11_groups(classes: list) -> list:
 @dataclass
 class EvalResult:
     "The metrics of one evaluation, with the class names and the confusion matrix they came from."
-    classes: list
-    confusion: torch.Tensor
-    loss: float = float("nan")
-    num_images: int = 0
-    metrics: dict = field(init=False)
+    classes: list  # the class names, in index order
+    confusion: torch.Tensor  # K×K (or K×(K+1), from `fold_confusion`) int64 counts, rows: truth
+    loss: float = float("nan")  # mean cross-entropy per scored pixel (NaN when not measured)
+    num_images: int = 0  # how many images were scored
+    metrics: dict = field(init=False)  # computed from `confusion`: what `metrics_from_confusion` returns
 
     def __post_init__(self):
         self.metrics = metrics_from_confusion(self.confusion)
@@ -114,18 +129,18 @@ class EvalResult:
     @property
     def mean_iou(self) -> float: return self.metrics["mean_iou"]
 
-    def per_class(self) -> dict:
+    def per_class(self) -> dict:  # class name -> `{iou, accuracy, pixels}`, NaN for absent classes
         "`{class name: {iou, accuracy, pixels}}`."
         m = self.metrics
         return {c: dict(iou=m["iou"][i], accuracy=m["accuracy"][i], pixels=m["pixels"][i])
                 for i, c in enumerate(self.classes)}
 
-    def camvid11(self) -> "EvalResult":
+    def camvid11(self) -> "EvalResult":  # a new `EvalResult` over `CAMVID11_CLASSES` (loss not carried over)
         "The same evaluation on the 11 CamVid-11 classes, from the folded confusion matrix (Void not scored)."
         folded = fold_confusion(self.confusion, camvid11_groups(self.classes))
         return EvalResult(list(CAMVID11_CLASSES), folded, num_images=self.num_images)
 
-    def table(self) -> str:
+    def table(self) -> str:  # one line per class, then a summary line
         "A text table of the per-class IoU and accuracy, then the summary."
         lines = [f"{'class':20} {'IoU':>7} {'acc':>7} {'pixels':>11}"]
         for name, r in self.per_class().items():
@@ -141,7 +156,12 @@ def _fmt(x: float) -> str:
     return "-" if math.isnan(x) else f"{x:.4f}"
 
 # %% ../nbs/06_metrics.ipynb #2a5b9a0c
-def evaluate(predictor, loader, progress: bool = True, also: list = ()) -> EvalResult:
+def evaluate(
+    predictor,  # a `Predictor` (or anything with `classes`, `device` and `logits(batch)`)
+    loader,  # batches of `{'image': B×3×H×W normalised, 'mask': B×H×W class indices}`
+    progress: bool = True,  # show a progress bar
+    also: list = (),  # more metrics, each with `update(scores, target)`, fed every batch (e.g. `TemporalFlicker`)
+) -> EvalResult:  # confusion matrix, metrics, mean loss per scored pixel and image count
     "Score a `Predictor` on every image of `loader`, at the masks' resolution; metrics in `also` see every batch too."
     cm, images = ConfusionMatrix(len(predictor.classes)), 0
     with torch.inference_mode():
@@ -158,7 +178,12 @@ def evaluate(predictor, loader, progress: bool = True, also: list = ()) -> EvalR
     return EvalResult(list(predictor.classes), cm.matrix(), (loss_sum / pixels.clamp(min=1)).item(), images)
 
 # %% ../nbs/06_metrics.ipynb #26a09a0e
-def plot_iou(result: EvalResult, colormap=None, ax=None, title="per-class IoU"):
+def plot_iou(
+    result: EvalResult,  # an evaluation
+    colormap=None,  # class name -> `(r, g, b)`, to colour the bars (None: one colour)
+    ax=None,  # the axes to draw on (None: a new figure)
+    title="per-class IoU",  # the plot's title
+):  # the axes drawn on
     "Bar chart of per-class IoU, sorted, in the classes' own colours if `colormap` is given."
     iou = np.array(result.metrics["iou"])
     present = np.where(~np.isnan(iou))[0]
@@ -171,7 +196,11 @@ def plot_iou(result: EvalResult, colormap=None, ax=None, title="per-class IoU"):
     ax.set_ylim(0, 1); ax.set_ylabel("IoU"); ax.set_title(title); ax.legend()
     return ax
 
-def plot_confusion(result: EvalResult, ax=None, title="confusion matrix (rows: truth, normalised)"):
+def plot_confusion(
+    result: EvalResult,  # an evaluation
+    ax=None,  # the axes to draw on (None: a new figure)
+    title="confusion matrix (rows: truth, normalised)",  # the plot's title
+):  # the axes drawn on
     "Heat map of the row-normalised confusion matrix over the classes present in truth or prediction."
     mat = result.confusion.double()[:, :len(result.classes)]   # a CamVid-11 result has one more column
     present = ((mat.sum(0) + mat.sum(1)) > 0).nonzero().flatten().tolist()

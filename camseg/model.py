@@ -63,7 +63,10 @@ def _new_class_layer(old: nn.Conv2d, num_classes: int) -> nn.Conv2d:
     "A fresh 1×1 convolution from `old`'s input channels to `num_classes` scores."
     return nn.Conv2d(old.in_channels, num_classes, kernel_size=1)
 
-def replace_class_layers(model: nn.Module, num_classes: int) -> nn.Module:
+def replace_class_layers(
+    model: nn.Module,  # a torchvision DeepLabv3 or LR-ASPP model (changed in place)
+    num_classes: int,  # how many classes the new layers score
+) -> nn.Module:  # `model`, with new, randomly initialised class layers
     "Replace the last 1×1 convolution of each head of `model` by a new one for `num_classes`; keep all else."
     if isinstance(model, LRASPP):
         head = model.classifier
@@ -76,7 +79,10 @@ def replace_class_layers(model: nn.Module, num_classes: int) -> nn.Module:
     return model
 
 # %% ../nbs/04_model.ipynb #6ba7011d
-def set_bn_momentum(model: nn.Module, momentum: float) -> nn.Module:
+def set_bn_momentum(
+    model: nn.Module,  # any model (changed in place)
+    momentum: float,  # the new `momentum` of each BatchNorm's running statistics (PyTorch's default: 0.1)
+) -> nn.Module:  # `model`
     "Set the running-statistics momentum of every BatchNorm layer of `model`."
     for m in model.modules():
         if isinstance(m, nn.modules.batchnorm._BatchNorm):
@@ -84,8 +90,13 @@ def set_bn_momentum(model: nn.Module, momentum: float) -> nn.Module:
     return model
 
 # %% ../nbs/04_model.ipynb #f00884ba
-def create_model(num_classes: int = 32, arch: str = "resnet50", pretrained: bool = True,
-                 weights_path=None, bn_momentum=None) -> nn.Module:
+def create_model(
+    num_classes: int = 32,  # how many classes the heads score
+    arch: str = "resnet50",  # `'resnet50'`, `'mobilenet'` (both DeepLabv3) or `'lraspp'`
+    pretrained: bool = True,  # start from torchvision's COCO/VOC weights (a download), with new class layers
+    weights_path=None,  # a local file of those weights, used instead of the download
+    bn_momentum=None,  # momentum of every BatchNorm (None: torchvision's own)
+) -> nn.Module:  # the model, on the CPU, in training mode
     "The model `arch` ('resnet50', 'mobilenet' or 'lraspp') with heads for `num_classes`."
     if arch not in ARCHS:
         raise ConfigError(f"Unknown arch {arch!r}: choose one of {', '.join(ARCHS)}.")
@@ -98,12 +109,16 @@ def create_model(num_classes: int = 32, arch: str = "resnet50", pretrained: bool
     return model
 
 # %% ../nbs/04_model.ipynb #24f2aa9f
-def count_parameters(module: nn.Module) -> int:
+def count_parameters(
+    module: nn.Module,  # any module
+) -> int:  # the total number of elements of its parameters
     "The number of parameters of `module`."
     return sum(p.numel() for p in module.parameters())
 
 # %% ../nbs/04_model.ipynb #e538439a
-def describe_model(model: nn.Module) -> dict:
+def describe_model(
+    model: nn.Module,  # a torchvision segmentation model
+) -> dict:  # `{backbone, classifier, [aux_classifier], total}` -> parameter count
     "Parameter counts of the backbone, the main head, the auxiliary head (if any) and the whole model."
     parts = {"backbone": model.backbone, "classifier": model.classifier,
              "aux_classifier": getattr(model, "aux_classifier", None)}
@@ -111,7 +126,9 @@ def describe_model(model: nn.Module) -> dict:
     return dict(counts, total=count_parameters(model))
 
 # %% ../nbs/04_model.ipynb #3ca4be6b
-def pick_device(device=None) -> torch.device:
+def pick_device(
+    device=None,  # `'cuda'`, `'mps'`, `'cpu'`, a `torch.device`, or None for the best available
+) -> torch.device:  # the device to use
     "`device` if given, else the best available: cuda, then mps, then cpu."
     if device is not None:
         return torch.device(device)
@@ -122,12 +139,16 @@ def pick_device(device=None) -> torch.device:
     return torch.device("cpu")
 
 # %% ../nbs/04_model.ipynb #b14dae97
-def prefers_channels_last(device) -> bool:
+def prefers_channels_last(
+    device,  # a device or its name
+) -> bool:  # True on a CPU, False elsewhere
     "Whether to store activations and weights `channels_last` on `device`: yes on a CPU, where it measured faster."
     return torch.device(device).type == "cpu"
 
 # %% ../nbs/04_model.ipynb #728fbb4b
-def fold_batchnorm(module: nn.Module) -> nn.Module:
+def fold_batchnorm(
+    module: nn.Module,  # a module in evaluation mode (changed in place, recursively)
+) -> nn.Module:  # `module`, each folded BatchNorm replaced by `nn.Identity`
     "Fold every eval-mode BatchNorm that directly follows a `Conv2d` (among a module's children) into it, in place."
     children = list(module.named_children())
     for (conv_name, conv), (bn_name, bn) in zip(children, children[1:]):
@@ -139,7 +160,9 @@ def fold_batchnorm(module: nn.Module) -> nn.Module:
     return module
 
 # %% ../nbs/04_model.ipynb #74ddcd34
-def inference_model(model: nn.Module) -> nn.Module:
+def inference_model(
+    model: nn.Module,  # a trained segmentation model (left unchanged)
+) -> nn.Module:  # a faster copy, on `model`'s device, for prediction only
     "A copy of `model` for prediction: evaluation mode, no auxiliary head, BatchNorm folded, `channels_last` on a CPU."
     fast = copy.deepcopy(model).eval()
     if getattr(fast, "aux_classifier", None) is not None:

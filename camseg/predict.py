@@ -20,7 +20,9 @@ from .dataset import IMAGENET_MEAN, IMAGENET_STD, load_rgb
 from .model import inference_model, pick_device
 
 # %% ../nbs/05a_predict.ipynb #7ece5e1e
-def as_rgb_array(image) -> np.ndarray:
+def as_rgb_array(
+    image,  # an H×W×3 uint8 array, a PIL image (converted to RGB) or a path to an image file
+) -> np.ndarray:  # H×W×3 uint8 RGB array
     "An `H×W×3` uint8 array from an array, a PIL image or a path to an image file."
     if isinstance(image, (str, Path)):
         return load_rgb(image)
@@ -29,13 +31,19 @@ def as_rgb_array(image) -> np.ndarray:
     return np.asarray(image)
 
 # %% ../nbs/05a_predict.ipynb #37f15d3e
-def image_to_tensor(image: np.ndarray, mean=IMAGENET_MEAN, std=IMAGENET_STD) -> torch.Tensor:
+def image_to_tensor(
+    image: np.ndarray,  # an H×W×3 uint8 RGB image
+    mean=IMAGENET_MEAN,  # per-channel mean of the normalisation, on the 0-1 scale (ImageNet's by default)
+    std=IMAGENET_STD,  # per-channel standard deviation of the normalisation (ImageNet's by default)
+) -> torch.Tensor:  # 1×3×H×W float32, `(x/255 - mean) / std`
     "An `H×W×3` uint8 image as a normalised `1×3×H×W` float tensor."
     x = torch.from_numpy(np.array(image)).permute(2, 0, 1).float().div(255)   # a copy: PIL's arrays are read-only
     return ((x - torch.tensor(mean).view(3, 1, 1)) / torch.tensor(std).view(3, 1, 1)).unsqueeze(0)
 
 # %% ../nbs/05a_predict.ipynb #743b7520
-def argmax_classes(logits: torch.Tensor) -> torch.Tensor:
+def argmax_classes(
+    logits: torch.Tensor,  # B×C×H×W class scores
+) -> torch.Tensor:  # B×H×W int64 class indices
     "`logits.argmax(1)` for `B×C×H×W` scores: the same classes, ties to the first; faster on a CPU."
     if logits.device.type != "cpu" or not logits.is_contiguous():
         return logits.max(1).indices   # equals argmax(1); on a CPU fast for channels_last scores
@@ -47,21 +55,36 @@ def argmax_classes(logits: torch.Tensor) -> torch.Tensor:
     return index.view(B, H, W)
 
 # %% ../nbs/05a_predict.ipynb #db0d9c26
-def upsample_logits(logits: torch.Tensor, size) -> torch.Tensor:
+def upsample_logits(
+    logits: torch.Tensor,  # B×C×h×w class scores
+    size,  # the target `(H, W)`
+) -> torch.Tensor:  # B×C×H×W float32 scores
     "Scores resized bilinearly to `size` (H, W), as float32; unchanged if already that size."
     if tuple(logits.shape[-2:]) == tuple(size):
         return logits.float()
     return F.interpolate(logits.float(), size=tuple(size), mode="bilinear", align_corners=False)
 
-def logits_to_predictions(logits: torch.Tensor, size=None) -> torch.Tensor:
+def logits_to_predictions(
+    logits: torch.Tensor,  # B×C×h×w class scores
+    size=None,  # `(H, W)` to upsample the scores to before the argmax; None: keep h×w
+) -> torch.Tensor:  # B×H×W int64 class indices
     "Class indices `B×H×W` from `B×C×h×w` scores, upsampled to `size` (H, W) first if given."
     return argmax_classes(logits if size is None else upsample_logits(logits, size))
 
 # %% ../nbs/05a_predict.ipynb #e098a669
 class Predictor:
     "A trained model, ready to predict: it knows its classes, colours, normalisation and input size."
-    def __init__(self, model, classes: list, colors: list, size=None, mean=IMAGENET_MEAN, std=IMAGENET_STD,
-                 device=None, compile: bool = False):
+    def __init__(
+        self,
+        model,  # a segmentation model returning `{'out': scores}`, or another runtime's callable (CPU only)
+        classes: list,  # the class names, in index order
+        colors: list,  # one `(r, g, b)` per class, in the same order
+        size=None,  # `(H, W)` the model sees: batches are resized to it (None: as given)
+        mean=IMAGENET_MEAN,  # per-channel normalisation mean the model was trained with
+        std=IMAGENET_STD,  # per-channel normalisation standard deviation the model was trained with
+        device=None,  # where to run a PyTorch model (None: where its parameters are)
+        compile: bool = False,  # `torch.compile` the model (slow to start)
+    ):
         if isinstance(model, nn.Module):
             self.device = pick_device(device) if device is not None else next(model.parameters()).device
             self.model = inference_model(model.to(self.device))
@@ -75,7 +98,12 @@ class Predictor:
         self.metadata = {}   # from_checkpoint: what the checkpoint says besides the weights (config, history, ...)
 
     @classmethod
-    def from_checkpoint(cls, path, device=None, compile: bool = False):
+    def from_checkpoint(
+        cls,
+        path,  # a camseg checkpoint (`.pth`) or an `.onnx` file from `camseg export`
+        device=None,  # `'cuda'`, `'cpu'`, ... or None for the best available
+        compile: bool = False,  # `torch.compile` the model (not for ONNX files)
+    ):  # a `Predictor`, its `metadata` the checkpoint's entries besides the weights
         "The model of a camseg checkpoint, or of a `.onnx` file from `camseg export`, on `device` (default: the best)."
         if Path(path).suffix.lower() == ".onnx":
             if compile:
@@ -93,7 +121,10 @@ class Predictor:
         "`{class name: (r, g, b)}`, as the dataset's palette."
         return dict(zip(self.classes, self.colors))
 
-    def logits(self, batch: torch.Tensor) -> torch.Tensor:
+    def logits(
+        self,
+        batch: torch.Tensor,  # a normalised batch, B×3×H×W
+    ) -> torch.Tensor:  # B×C×h×w scores at the model's input size
         "The main head's scores `B×C×h×w` for a normalised batch, run at the model's input size."
         x = batch.to(self.device)
         if self.size and tuple(x.shape[-2:]) != self.size:
@@ -101,12 +132,19 @@ class Predictor:
         with torch.inference_mode():
             return self.model(x)["out"]
 
-    def predict_batch(self, batch: torch.Tensor, size=None) -> torch.Tensor:
+    def predict_batch(
+        self,
+        batch: torch.Tensor,  # a normalised batch, B×3×H×W
+        size=None,  # `(H, W)` of the predictions (None: the batch's own)
+    ) -> torch.Tensor:  # B×H×W int64 class indices, on the predictor's device
         "Class indices `B×H×W` for a normalised batch, at `size` (default: the batch's own height and width)."
         with torch.inference_mode():
             return logits_to_predictions(self.logits(batch), size or tuple(batch.shape[-2:]))
 
-    def __call__(self, image) -> np.ndarray:
+    def __call__(
+        self,
+        image,  # an H×W×3 uint8 array, a PIL image or a path to an image file
+    ) -> np.ndarray:  # H×W uint8 class indices
         "The `H×W` uint8 class indices of one image (array, PIL image or path), at the image's own size."
         x = image_to_tensor(as_rgb_array(image), self.mean, self.std)
         return self.predict_batch(x)[0].to(torch.uint8).cpu().numpy()

@@ -25,7 +25,10 @@ from .predict import Predictor
 from .split import dataset_splits
 
 # %% ../nbs/10_report.ipynb #b9e4d64f
-def gflops(model: torch.nn.Module, size) -> float:
+def gflops(
+    model: torch.nn.Module,  # a model in evaluation mode
+    size,  # `(H, W)` of the input frame
+) -> float:  # GFLOPs (10⁹ operations; a multiply-add counts 2) of one forward pass at batch 1
     "Billions of floating-point operations of one forward pass of `model` on a `1×3×H×W` input of `size` (H, W)."
     x = torch.zeros(1, 3, *size, device=next(model.parameters()).device)
     with FlopCounterMode(display=False) as counter, torch.inference_mode():
@@ -33,7 +36,11 @@ def gflops(model: torch.nn.Module, size) -> float:
     return counter.get_total_flops() / 1e9
 
 # %% ../nbs/10_report.ipynb #da9e4e6a
-def latency_ms(fn, repeats: int = 30, warmup: int = 3) -> dict:
+def latency_ms(
+    fn,  # the call to time, without arguments
+    repeats: int = 30,  # timed calls
+    warmup: int = 3,  # untimed calls first
+) -> dict:  # `{'median', 'p95'}` in milliseconds
     "Median and 95th percentile wall time of `fn()` in milliseconds, over `repeats` calls after `warmup` calls."
     for _ in range(warmup):
         fn()
@@ -45,7 +52,9 @@ def latency_ms(fn, repeats: int = 30, warmup: int = 3) -> dict:
     return dict(median=statistics.median(times), p95=float(np.percentile(times, 95)))
 
 # %% ../nbs/10_report.ipynb #dda1c104
-def training_history(checkpoint) -> list:
+def training_history(
+    checkpoint,  # a checkpoint written by `train` (e.g. `best.pth`)
+) -> list:  # one dict per epoch (its `seconds`, losses and validation scores)
     "The epochs of the run that wrote `checkpoint`: from `last.pth` beside it if there is one, else its own."
     checkpoint = Path(checkpoint)
     last = checkpoint.with_name("last.pth")
@@ -53,8 +62,11 @@ def training_history(checkpoint) -> list:
     return load_checkpoint(source)["history"]
 
 # %% ../nbs/10_report.ipynb #29a8cf78
-def test_split(data, predictor: Predictor):
-    "The test frames of the data that `predictor` was trained on: the folder's own split, else step 3's sequential one."
+def test_split(
+    data,  # the data folder (None: `camseq_path`'s default)
+    predictor: Predictor,  # a `Predictor` from a checkpoint; its `config` gives the layout, class set and Void
+):  # the test `Subset`: the folder's own test split, else the sequential 70/15/15 one
+    "The test frames of the data `predictor` was trained on: the folder's own split, else step 3's sequential one."
     config = predictor.metadata.get("config", {})
     dataset = CamSeqDataset(camseq_path(data), ignore_void=config.get("ignore_void", False),
                             layout=config.get("layout"), classes=config.get("classes", "all"))
@@ -65,7 +77,11 @@ def _scores(result: EvalResult) -> dict:
     per_class = {name: None if math.isnan(r["iou"]) else r["iou"] for name, r in result.per_class().items()}
     return dict(pixel_accuracy=result.pixel_accuracy, mean_iou=result.mean_iou, per_class=per_class)
 
-def report_card(checkpoint, data=None, repeats: int = 30) -> dict:
+def report_card(
+    checkpoint,  # a checkpoint written by `train`
+    data=None,  # the data folder holding its test frames (None: the default)
+    repeats: int = 30,  # timed predictions for the latency
+) -> dict:  # the card: size, GFLOPs, latency, peak memory, test scores, training time (JSON-ready)
     "Parameters, GFLOPs, CPU latency and memory at batch 1, test scores and training time of a checkpoint."
     predictor = Predictor.from_checkpoint(checkpoint, device="cpu")
     test = test_split(data, predictor)
@@ -84,7 +100,9 @@ def report_card(checkpoint, data=None, repeats: int = 30) -> dict:
                 torch_threads=torch.get_num_threads())
 
 # %% ../nbs/10_report.ipynb #d660e602
-def format_card(card: dict) -> str:
+def format_card(
+    card: dict,  # what `report_card` returned
+) -> str:  # one line per entry, names aligned
     "The report card as a few aligned lines of text."
     lat, test, cv11 = card["latency_ms"], card["test"], card["test_camvid11"]
     rows = [("checkpoint", card["checkpoint"]),
@@ -93,14 +111,17 @@ def format_card(card: dict) -> str:
             ("CPU latency, batch 1", f"median {lat['median']:.0f} ms, 95th percentile {lat['p95']:.0f} ms "
                                      f"({card['torch_threads']} threads)"),
             ("peak memory", f"{card['peak_memory_mb']:.0f} MiB resident"),
-            (f"test, {len(test.get('per_class', [])) or 'all'} classes", f"pixel accuracy {test['pixel_accuracy']:.4f}, mIoU {test['mean_iou']:.4f} "
-                                 f"({card['test_images']} frames)"),
+            (f"test, {len(test.get('per_class', [])) or 'all'} classes",
+             f"pixel accuracy {test['pixel_accuracy']:.4f}, mIoU {test['mean_iou']:.4f} "
+             f"({card['test_images']} frames)"),
             ("test, CamVid-11", f"pixel accuracy {cv11['pixel_accuracy']:.4f}, mIoU {cv11['mean_iou']:.4f}"),
             ("training", f"{card['training_minutes']:.1f} min, {card['epochs']} epochs (best: {card['best_epoch']})")]
     return "\n".join(f"{name:22} {value}" for name, value in rows)
 
 # %% ../nbs/10_report.ipynb #ad2084a9
-def results_table(cards: dict) -> str:
+def results_table(
+    cards: dict,  # run name -> what `report_card` returned
+) -> str:  # markdown, one row per run
     "A markdown table of `{run name: report card}`: training time, test scores, size, compute and CPU latency."
     lines = ["| run | training time | test pixel accuracy | test mIoU | CamVid-11 mIoU | parameters | GFLOPs | "
              "CPU latency (median) |", "|---|---|---|---|---|---|---|---|"]

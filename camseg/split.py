@@ -82,7 +82,11 @@ def get_dataloaders(
 # %% ../nbs/03_split.ipynb #df845b3c
 SPLIT_NAMES = ("train", "val", "test")
 
-def dataset_splits(dataset, fracs=(0.7, 0.15, 0.15), gap: int = 0) -> dict:
+def dataset_splits(
+    dataset,  # a `CamSeqDataset` (its `frame_splits`, if any, are used) or any dataset in time order
+    fracs=(0.7, 0.15, 0.15),  # each split's share for `sequential_split`, when the folder has no split of its own
+    gap: int = 0,  # frames left out between two neighbouring splits, for `sequential_split`
+) -> dict:  # `{'train', 'val', 'test'}` -> `Subset`; fastai's test split is its validation split
     "`{train, val, test: Subset}` of `dataset`: its folder's own split (SegNet's, fastai's) if any, else `sequential_split`."
     splits = getattr(dataset, "frame_splits", None)
     if splits is None:

@@ -40,21 +40,28 @@ from .predict import Predictor
 from .split import dataset_splits, get_dataloaders
 
 # %% ../nbs/05_train.ipynb #885011a2
-def default_workers(device) -> int:
+def default_workers(
+    device,  # the training device, or its name
+) -> int:  # 0 on a CPU, else min(4, CPU cores)
     "DataLoader worker processes for training on `device`: none on a CPU, else up to 4."
     if torch.device(device).type == "cpu":
         return 0
     return min(4, os.cpu_count() or 1)
 
 # %% ../nbs/05_train.ipynb #9f25fe81
-def resolve_defaults(config: TrainConfig, device) -> TrainConfig:
+def resolve_defaults(
+    config: TrainConfig,  # a recipe, maybe with `channels_last` or `num_workers` None
+    device,  # the training device
+) -> TrainConfig:  # a copy with both chosen
     "`config` with its `None` settings (`channels_last`, `num_workers`) chosen for `device`."
     channels_last = prefers_channels_last(device) if config.channels_last is None else config.channels_last
     num_workers = default_workers(device) if config.num_workers is None else config.num_workers
     return replace(config, channels_last=channels_last, num_workers=num_workers)
 
 # %% ../nbs/05_train.ipynb #6986a9e9
-def train_transforms(config: TrainConfig) -> A.Compose:
+def train_transforms(
+    config: TrainConfig,  # the recipe: `hflip`, `crop_size`, `scale_aug`, `size`, `seed`
+) -> A.Compose:  # albumentations pipeline of `image=` and `mask=` (masks padded with 255)
     "The training augmentation of `config`: optional flip, crops or resize, then normalisation."
     steps = [A.HorizontalFlip(p=0.5)] if config.hflip else []
     if config.crop_size is not None:   # crops at the frames' own scale, give or take 30% with scale_aug
@@ -69,7 +76,10 @@ def train_transforms(config: TrainConfig) -> A.Compose:
     return A.Compose(steps + [A.Normalize(mean=IMAGENET_MEAN, std=IMAGENET_STD)], seed=config.seed)
 
 # %% ../nbs/05_train.ipynb #1b9553d2
-def make_optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.Optimizer:
+def make_optimizer(
+    model: nn.Module,  # the model; only parameters that require gradients are optimised
+    config: TrainConfig,  # the recipe: `optimizer`, `lr`, `weight_decay`
+) -> torch.optim.Optimizer:  # Adam, AdamW or SGD
     "The optimiser named by `config.optimizer`: adam, adamw or sgd (with momentum 0.9)."
     params = [p for p in model.parameters() if p.requires_grad]
     if config.optimizer == "adam":
@@ -79,15 +89,22 @@ def make_optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.Optimiz
     return torch.optim.SGD(params, lr=config.lr, momentum=0.9, weight_decay=config.weight_decay)
 
 # %% ../nbs/05_train.ipynb #10d1cf81
-def make_scheduler(optimizer, config: TrainConfig):
+def make_scheduler(
+    optimizer,  # the optimiser whose learning rate is scheduled
+    config: TrainConfig,  # the recipe: `schedule`, `step_size`, `gamma`, `epochs`
+):  # `StepLR` or `PolynomialLR` (power 0.9 over `epochs`), stepped once per epoch
     "The per-epoch learning-rate schedule named by `config.schedule`: step (StepLR) or poly."
     if config.schedule == "step":
         return torch.optim.lr_scheduler.StepLR(optimizer, step_size=config.step_size, gamma=config.gamma)
     return torch.optim.lr_scheduler.PolynomialLR(optimizer, total_iters=config.epochs, power=0.9)
 
 # %% ../nbs/05_train.ipynb #ffb2f0b3
-def segmentation_loss(outputs: dict, target: torch.Tensor, aux_weight: float = 0.0,
-                      class_weight: torch.Tensor = None) -> torch.Tensor:
+def segmentation_loss(
+    outputs: dict,  # the model's output, `{'out': B×C×H×W[, 'aux': B×C×H×W]}`
+    target: torch.Tensor,  # B×H×W int64 class indices, 255 where ignored
+    aux_weight: float = 0.0,  # weight of the auxiliary head's loss (0: not used)
+    class_weight: torch.Tensor = None,  # per-class loss weights, C floats (None: all 1)
+) -> torch.Tensor:  # the scalar loss, float32
     "Cross-entropy of the main head (ignoring label 255), plus `aux_weight` times the auxiliary head's."
     loss = F.cross_entropy(outputs["out"].float(), target, weight=class_weight, ignore_index=IGNORE_INDEX)
     if aux_weight and "aux" in outputs:
@@ -96,7 +113,10 @@ def segmentation_loss(outputs: dict, target: torch.Tensor, aux_weight: float = 0
     return loss
 
 # %% ../nbs/05_train.ipynb #99534c61
-def class_pixel_counts(masks, num_classes: int) -> tuple:
+def class_pixel_counts(
+    masks,  # H×W class-index masks (arrays or tensors), iterated once
+    num_classes: int,  # how many classes to count (255 and other labels are skipped)
+) -> tuple:  # `(pixels, image_pixels)`, two float64 tensors of `num_classes`
     "Per class: its labelled pixels in the index `masks`, and the labelled pixels of the masks that contain it."
     pixels = torch.zeros(num_classes, dtype=torch.float64)
     image_pixels = torch.zeros(num_classes, dtype=torch.float64)
@@ -107,7 +127,11 @@ def class_pixel_counts(masks, num_classes: int) -> tuple:
     return pixels, image_pixels
 
 # %% ../nbs/05_train.ipynb #88e7d9a7
-def class_weights(pixels: torch.Tensor, image_pixels: torch.Tensor, method: str) -> torch.Tensor:
+def class_weights(
+    pixels: torch.Tensor,  # labelled pixels per class, from `class_pixel_counts`
+    image_pixels: torch.Tensor,  # labelled pixels of the masks holding each class, from `class_pixel_counts`
+    method: str,  # `'median-frequency'` (SegNet's) or `'inverse-sqrt'`
+) -> torch.Tensor:  # C float32 weights
     "Loss weight per class, `median-frequency` or `inverse-sqrt`, from `class_pixel_counts`; 0 for unseen classes."
     seen = pixels > 0
     if method == "median-frequency":
@@ -122,7 +146,11 @@ def class_weights(pixels: torch.Tensor, image_pixels: torch.Tensor, method: str)
     return torch.where(seen, weights, torch.zeros_like(weights)).float()
 
 # %% ../nbs/05_train.ipynb #d677ad84
-def loss_class_weights(train_set, num_classes: int, method: str = "none"):
+def loss_class_weights(
+    train_set,  # the training `Subset` of a `CamSeqDataset`
+    num_classes: int,  # how many classes the model has
+    method: str = "none",  # one of `CLASS_WEIGHTINGS`: `'none'`, `'median-frequency'` or `'inverse-sqrt'`
+):  # C float32 weights, or None
     "The loss weights of `method` from the masks of `train_set` (a `Subset` of a dataset), or None for 'none'."
     if method == "none":
         return None
@@ -130,7 +158,10 @@ def loss_class_weights(train_set, num_classes: int, method: str = "none"):
     return class_weights(*class_pixel_counts(masks, num_classes), method)
 
 # %% ../nbs/05_train.ipynb #b4f91224
-def autocast_for(device: torch.device, config: TrainConfig):
+def autocast_for(
+    device: torch.device,  # the training device
+    config: TrainConfig,  # the recipe: `amp` (CUDA) and `bf16` (CPU)
+):  # a `torch.autocast` context, maybe disabled
     "The autocast context for `device`: float16 on CUDA if `amp`, bfloat16 on CPU if `bf16`, else off."
     if device.type == "cuda" and config.amp:
         return torch.autocast("cuda", dtype=torch.float16)
@@ -139,7 +170,10 @@ def autocast_for(device: torch.device, config: TrainConfig):
     return torch.autocast(device.type, enabled=False)
 
 # %% ../nbs/05_train.ipynb #8183fa8a
-def make_scaler(device: torch.device, config: TrainConfig) -> torch.amp.GradScaler:
+def make_scaler(
+    device: torch.device,  # the training device
+    config: TrainConfig,  # the recipe: `amp`
+) -> torch.amp.GradScaler:  # a `GradScaler`, enabled only for CUDA with `amp`
     "The gradient scaler: active for float16 autocast on CUDA, a pass-through otherwise."
     return torch.amp.GradScaler(device.type, enabled=device.type == "cuda" and config.amp)
 
@@ -148,8 +182,17 @@ class NonFiniteLossError(CamsegError, FloatingPointError):
     "The training loss became NaN or infinite."
 
 # %% ../nbs/05_train.ipynb #6091611a
-def train_step(model, x, y, optimizer, scaler, device, config: TrainConfig, where: str = "",
-               class_weight: torch.Tensor = None) -> torch.Tensor:
+def train_step(
+    model,  # the model being trained (possibly DDP-wrapped or compiled)
+    x,  # normalised images, B×3×H×W on `device`
+    y,  # class indices, B×H×W int64 on `device`
+    optimizer,  # from `make_optimizer`
+    scaler,  # from `make_scaler`
+    device,  # where the model and batches are
+    config: TrainConfig,  # the run's recipe: `aux_weight`, `channels_last`, `amp`, `bf16`, ...
+    where: str = "",  # added to the error message, e.g. `' at epoch 2, step 5'`
+    class_weight: torch.Tensor = None,  # per-class loss weights, C floats on `device` (None: all 1)
+) -> torch.Tensor:  # the loss, a detached scalar tensor
     "One optimisation step on images `x` and masks `y`; returns the loss. A NaN or infinite loss stops before the update."
     memory_format = torch.channels_last if config.channels_last else torch.contiguous_format
     with autocast_for(device, config):
@@ -165,7 +208,10 @@ def train_step(model, x, y, optimizer, scaler, device, config: TrainConfig, wher
     return loss.detach()
 
 # %% ../nbs/05_train.ipynb #c5416e7d
-def set_train_mode(model: nn.Module, freeze_bn: bool = False) -> nn.Module:
+def set_train_mode(
+    model: nn.Module,  # the model (changed in place)
+    freeze_bn: bool = False,  # keep BatchNorm layers in evaluation mode: their running statistics stay fixed
+) -> nn.Module:  # `model`
     "Put `model` in training mode, its BatchNorm layers in evaluation mode if `freeze_bn` (fixed statistics)."
     model.train()
     if freeze_bn:
@@ -174,8 +220,17 @@ def set_train_mode(model: nn.Module, freeze_bn: bool = False) -> nn.Module:
                 m.eval()
     return model
 
-def train_one_epoch(model, loader, optimizer, scaler, device, config: TrainConfig, epoch: int = 1,
-                    progress: bool = True, class_weight: torch.Tensor = None) -> float:
+def train_one_epoch(
+    model,  # the model being trained (possibly DDP-wrapped or compiled)
+    loader,  # training batches of `{'image', 'mask'}`
+    optimizer,  # from `make_optimizer`
+    scaler,  # from `make_scaler`
+    device,  # where the model and batches are
+    config: TrainConfig,  # the run's recipe: `aux_weight`, `channels_last`, `amp`, `bf16`, ...
+    epoch: int = 1,  # this epoch's number, from 1, for the progress bar and errors
+    progress: bool = True,  # show a progress bar
+    class_weight: torch.Tensor = None,  # per-class loss weights, C floats on `device` (None: all 1)
+) -> float:  # the mean loss over the epoch's steps
     "One pass over `loader`; returns the mean training loss."
     set_train_mode(model, config.freeze_bn)
     total, steps = 0.0, 0
@@ -190,7 +245,10 @@ def train_one_epoch(model, loader, optimizer, scaler, device, config: TrainConfi
     return total / max(steps, 1)
 
 # %% ../nbs/05_train.ipynb #cc162a92
-def plot_history(history: list, title: str = ""):
+def plot_history(
+    history: list,  # one dict per epoch, as `train` returns
+    title: str = "",  # the figure's title
+):  # the matplotlib figure
     "Loss, pixel accuracy and mIoU per epoch, as three panels."
     epochs = [h["epoch"] for h in history]
     fig, axes = plt.subplots(1, 3, figsize=(14, 3.6))
@@ -205,7 +263,11 @@ def plot_history(history: list, title: str = ""):
     return fig
 
 # %% ../nbs/05_train.ipynb #7671dc18
-def save_curves(history: list, path, title: str = "") -> Path:
+def save_curves(
+    history: list,  # one dict per epoch, as `train` returns
+    path,  # the image file to write, e.g. `curves.png`
+    title: str = "",  # the figure's title
+) -> Path:  # `path`, as a `Path`
     "Write `plot_history(history)` to the image file `path`."
     fig = plot_history(history, title)
     fig.savefig(path, dpi=100)
@@ -213,7 +275,12 @@ def save_curves(history: list, path, title: str = "") -> Path:
     return Path(path)
 
 # %% ../nbs/05_train.ipynb #19865a7c
-def recalibrate_bn(model, loader, device=None, progress: bool = True) -> nn.Module:
+def recalibrate_bn(
+    model,  # the model (changed in place)
+    loader,  # batches of `{'image': ...}` (e.g. the training frames without augmentation)
+    device=None,  # where to run (None: where the model's parameters are)
+    progress: bool = True,  # show a progress bar
+) -> nn.Module:  # `model`, in evaluation mode
     "Re-estimate every BatchNorm's running mean and variance as an exact average over `loader`."
     device = device or next(model.parameters()).device
     bns = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
@@ -231,7 +298,11 @@ def recalibrate_bn(model, loader, device=None, progress: bool = True) -> nn.Modu
 # %% ../nbs/05_train.ipynb #6b21f116
 RESUMABLE_CHANGES = ("epochs", "device", "compile")   # settings a resumed run may change
 
-def check_resumable(state: dict, config: TrainConfig, out_dir):
+def check_resumable(
+    state: dict,  # the checkpoint of the run to resume (`last.pth`)
+    config: TrainConfig,  # the recipe given now
+    out_dir,  # the run's folder, named in the error
+):
     "Raise `CheckpointError` naming each setting in which `config` differs from the run saved in `state`."
     changes = config_changes(config_from_dict(state["config"]), config, allowed=RESUMABLE_CHANGES)
     if changes:
@@ -240,7 +311,11 @@ def check_resumable(state: dict, config: TrainConfig, out_dir):
                               "settings as it was started with, or start a new run with another --out folder.")
 
 # %% ../nbs/05_train.ipynb #ff2ebd41
-def build_datasets(root, config: TrainConfig, fracs=(0.7, 0.15, 0.15)) -> tuple:
+def build_datasets(
+    root,  # the data folder
+    config: TrainConfig,  # the recipe: augmentation, `ignore_void`, `layout`, `classes`
+    fracs=(0.7, 0.15, 0.15),  # train/validation/test shares when the folder has no split of its own
+) -> tuple:  # `(train, val, test)` `Subset`s; only train is augmented
     "Train (augmented), validation and test subsets of the folder `root`: its own split if it has one, else `fracs` in time."
     options = dict(ignore_void=config.ignore_void, layout=config.layout, classes=config.classes)
     train_ds = CamSeqDataset(root, transforms=train_transforms(config), **options)
@@ -288,8 +363,13 @@ def _epoch_seed(config: TrainConfig, epoch: int, rank: int, world_size: int) -> 
     "The seed of one process's augmentations in one epoch: different for every epoch and process."
     return (config.seed + epoch) * world_size + rank
 
-def train(data=None, out_dir="runs/camseg", config: TrainConfig = None, resume: bool = False,
-          progress: bool = True) -> list:
+def train(
+    data=None,  # the data folder (None: `camseq_path`'s default: `$CAMSEG_DATA`, the cache or a download)
+    out_dir="runs/camseg",  # where `best.pth`, `last.pth`, `history.json` and `curves.png` are written
+    config: TrainConfig = None,  # the recipe (None: `TrainConfig()`, the course's)
+    resume: bool = False,  # continue the run in `out_dir` from its `last.pth`, if there is one
+    progress: bool = True,  # show progress bars and a line per epoch
+) -> list:  # one dict per epoch: losses, validation pixel accuracy and mIoU, lr, seconds
     "Train on the CamSeq folder `data` with `config`, writing checkpoints, history and curves to `out_dir`."
     root = camseq_path(data)   # first: a missing folder stops the run before anything else
     config = config or TrainConfig()
@@ -357,7 +437,7 @@ RUN_CONFIGS = {   # the runs that the lessons use, by the name of their folder i
 }
 
 # %% ../nbs/05_train.ipynb #70910d04
-def default_runs_dir() -> Path:
+def default_runs_dir() -> Path:  # the `runs/` folder (not created here)
     "`runs/` at the repository's root when working in its `nbs/` folder (the notebooks), else `runs/` here."
     here = Path.cwd()
     if here.name == "nbs" and (here.parent / "settings.ini").exists():
@@ -365,7 +445,10 @@ def default_runs_dir() -> Path:
     return here / "runs"
 
 # %% ../nbs/05_train.ipynb #554f25fd
-def published_checkpoint(run: str, published: dict = PUBLISHED) -> Path:
+def published_checkpoint(
+    run: str,  # a run name, e.g. `'cpu_recipe'`
+    published: dict = PUBLISHED,  # run name -> SHA-256 of its released checkpoint
+) -> Path:  # the checkpoint file in the cache folder
     "The published checkpoint of `run`, downloaded into the cache folder once and checked against its SHA-256."
     if run not in published:
         raise CheckpointError(f"No checkpoint of {run} is published; train it with `camseg train`.")
@@ -377,7 +460,12 @@ def published_checkpoint(run: str, published: dict = PUBLISHED) -> Path:
     return path
 
 # %% ../nbs/05_train.ipynb #e64aff1f
-def trained_checkpoint(run: str = "cpu_recipe", data=None, runs_dir=None, published: dict = PUBLISHED) -> Path:
+def trained_checkpoint(
+    run: str = "cpu_recipe",  # a run name, a key of `RUN_CONFIGS`
+    data=None,  # the data folder, for a short run (None: the default)
+    runs_dir=None,  # where the runs are (None: `default_runs_dir()`)
+    published: dict = PUBLISHED,  # run name -> SHA-256 of its released checkpoint
+) -> Path:  # a `best.pth`: local, published or from the short run
     "A trained model's checkpoint: the local run, else the published one, else (offline) a short run trained here."
     runs_dir = Path(runs_dir) if runs_dir else default_runs_dir()
     local = runs_dir / run / "best.pth"

@@ -29,7 +29,9 @@ class VideoError(CamsegError):
 CAMSEQ_FPS = 15   # CamVid filmed at 30 Hz; CamSeq01 labels every second frame (07959, 07961, ...)
 VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".wmv")
 
-def frame_paths(folder) -> list:
+def frame_paths(
+    folder,  # a folder of image files (e.g. CamSeq01's, whose `_L` masks are skipped)
+) -> list:  # the frames' paths, sorted by name
     "The frames of a folder in name order: its image files, without CamSeq's `_L` masks."
     folder = Path(folder)
     paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES and not p.stem.endswith("_L"))
@@ -45,7 +47,11 @@ def _frame_size(path) -> tuple:
 
 class FrameFolder:
     "A folder of frames as a video: frames in name order, all of one size, read one at a time; `fps` frames a second."
-    def __init__(self, folder, fps: float = CAMSEQ_FPS):
+    def __init__(
+        self,
+        folder,  # a folder of same-sized image files, frames in name order
+        fps: float = CAMSEQ_FPS,  # frames per second of the video they make (CamSeq01's labelled frames: 15)
+    ):
         self.path, self.fps = Path(folder), fps
         self.paths = frame_paths(folder)
         self.size = _frame_size(self.paths[0])   # (height, width)
@@ -70,7 +76,10 @@ def _ffmpeg_failure(error: Exception) -> str:
 
 class VideoFile:
     "A video file's frames, decoded one at a time by ffmpeg, with its frame rate `fps`, `size` and length."
-    def __init__(self, path):
+    def __init__(
+        self,
+        path,  # a video file that ffmpeg can decode
+    ):
         self.path = Path(path)
         if not self.path.is_file():
             raise VideoError(f"No such video file: {path}")
@@ -105,7 +114,10 @@ class VideoFile:
             reader.close()
 
 # %% ../nbs/07a_video.ipynb #0b154663
-def open_frames(source, fps: float = None):
+def open_frames(
+    source,  # a folder of frames or a video file (`VIDEO_SUFFIXES`)
+    fps: float = None,  # frame rate to use (None: the video's own, or 15 for a folder)
+):  # a `FrameFolder` or a `VideoFile`: H×W×3 uint8 frames, with `fps`, `size` and `len`
     "A `FrameFolder` for a folder, a `VideoFile` for a video file (frame rate `fps` if given)."
     source = Path(source)
     if source.is_dir():
@@ -117,7 +129,9 @@ def open_frames(source, fps: float = None):
     return video
 
 # %% ../nbs/07a_video.ipynb #6da5a756
-def pad_to_even(frame: np.ndarray) -> np.ndarray:
+def pad_to_even(
+    frame: np.ndarray,  # an H×W×3 image
+) -> np.ndarray:  # the frame, H and W rounded up to even (H.264 with yuv420p needs it)
     "The frame with its last row and/or column repeated where its height and/or width is odd."
     h, w = frame.shape[:2]
     return np.pad(frame, ((0, h % 2), (0, w % 2), (0, 0)), mode="edge") if h % 2 or w % 2 else frame
@@ -125,7 +139,13 @@ def pad_to_even(frame: np.ndarray) -> np.ndarray:
 # %% ../nbs/07a_video.ipynb #68f52382
 class VideoWriter:
     "Write RGB frames one at a time to an MP4 that browsers play: H.264, yuv420p, even size, index first."
-    def __init__(self, path, fps: float, size, quality: float = 5):
+    def __init__(
+        self,
+        path,  # the `.mp4` file to write; its folder is created, the file appears only when complete
+        fps: float,  # frames per second
+        size,  # `(H, W)` of the frames (odd sizes are padded to even)
+        quality: float = 5,  # ffmpeg's quality, 0 (worst) to 10 (best)
+    ):
         ffmpeg = import_extra("imageio_ffmpeg", "video")
         self.path, self.fps, self.frames = Path(path), fps, 0
         if self.path.suffix.lower() != ".mp4":
@@ -138,7 +158,10 @@ class VideoWriter:
                                            output_params=["-movflags", "+faststart"], ffmpeg_log_level="error")
         self.encoder.send(None)   # starts ffmpeg
 
-    def write(self, frame: np.ndarray):
+    def write(
+        self,
+        frame: np.ndarray,  # an H×W×3 uint8 RGB frame of the writer's `size`
+    ):
         self.encoder.send(np.ascontiguousarray(pad_to_even(frame)))
         self.frames += 1
 
@@ -152,7 +175,9 @@ class VideoWriter:
         self.partial.unlink(missing_ok=True)
 
 # %% ../nbs/07a_video.ipynb #3d6e940c
-def video_info(path) -> dict:
+def video_info(
+    path,  # a video file
+) -> dict:  # `codec`, `pix_fmt`, `fps`, `size` (H, W) and `frames`
     "What ffmpeg reads in a video file: codec, pixel format, frame rate, size (height, width) and frame count."
     video = VideoFile(path)
     header = video._header()
@@ -162,14 +187,23 @@ def video_info(path) -> dict:
 # %% ../nbs/07a_video.ipynb #ab83e54c
 VIDEO_FORMATS = ("overlay", "color")
 
-def render_frame(frame: np.ndarray, classes: np.ndarray, colormap: dict, fmt: str = "overlay") -> np.ndarray:
+def render_frame(
+    frame: np.ndarray,  # H×W×3 uint8 RGB frame
+    classes: np.ndarray,  # H×W class indices predicted for it
+    colormap: dict,  # class name -> `(r, g, b)`, in class order
+    fmt: str = "overlay",  # `'overlay'`: colours blended half over the frame; `'color'`: colours alone
+) -> np.ndarray:  # H×W×3 uint8 image
     "One frame of the output video: the classes' colours over the frame (`overlay`) or alone (`color`)."
     return overlay(frame, classes, colormap, alpha=0.5) if fmt == "overlay" else colorize(classes, colormap)
 
 # %% ../nbs/07a_video.ipynb #17421c34
 class SmoothedPredictor(Predictor):
     "A `Predictor` for frames in time order whose scores are the log of a moving average of class probabilities."
-    def __init__(self, predictor: Predictor, factor: float):
+    def __init__(
+        self,
+        predictor: Predictor,  # the `Predictor` to smooth (its model, classes and normalisation are shared)
+        factor: float,  # weight of the past in the moving average, 0 (none) to below 1
+    ):
         if not 0 <= factor < 1:
             raise ConfigError(f"The smoothing factor must be at least 0 (none) and below 1, not {factor}.")
         self.predictor, self.factor, self.average = predictor, factor, None
@@ -177,7 +211,10 @@ class SmoothedPredictor(Predictor):
         self.classes, self.colors, self.size = predictor.classes, predictor.colors, predictor.size
         self.mean, self.std = predictor.mean, predictor.std
 
-    def logits(self, batch: torch.Tensor) -> torch.Tensor:
+    def logits(
+        self,
+        batch: torch.Tensor,  # normalised frames B×3×H×W that follow the last ones in time
+    ) -> torch.Tensor:  # B×C×h×w log of the averaged probabilities
         "Log of the moving average of class probabilities after each frame of `batch`, taken in order."
         averaged = []
         for p in self.predictor.logits(batch).float().softmax(1):
@@ -185,13 +222,22 @@ class SmoothedPredictor(Predictor):
             averaged.append(self.average)
         return torch.stack(averaged).clamp_min(torch.finfo(torch.float32).tiny).log()
 
-def with_smoothing(predictor: Predictor, factor: float) -> Predictor:
+def with_smoothing(
+    predictor: Predictor,  # a `Predictor`
+    factor: float,  # smoothing factor, 0 (none) to below 1
+) -> Predictor:  # `predictor` or a `SmoothedPredictor` around it
     "`predictor` itself for `factor` 0, else a `SmoothedPredictor` with that factor."
     return SmoothedPredictor(predictor, factor) if factor else predictor
 
 # %% ../nbs/07a_video.ipynb #02c46c43
-def predict_video(predictor: Predictor, frames, out, fmt: str = "overlay", smooth: float = 0.0,
-                  progress: bool = True) -> dict:
+def predict_video(
+    predictor: Predictor,  # the trained model, as a `Predictor`
+    frames,  # the input, from `open_frames`
+    out,  # the `.mp4` file to write
+    fmt: str = "overlay",  # `'overlay'` (colours over the frames) or `'color'` (colours alone)
+    smooth: float = 0.0,  # temporal smoothing factor of the class probabilities, 0 (none) to below 1
+    progress: bool = True,  # show a progress bar
+) -> dict:  # `path`, `frames` written, `fps` and `size` (H, W)
     "Write the predictions of `frames` (`open_frames`) to the MP4 `out`, one frame at a time; return what was written."
     if fmt not in VIDEO_FORMATS:
         raise ConfigError(f"Video format {fmt!r} is not one of {', '.join(VIDEO_FORMATS)}.")
@@ -204,12 +250,19 @@ def predict_video(predictor: Predictor, frames, out, fmt: str = "overlay", smoot
 # %% ../nbs/07a_video.ipynb #ca164062
 class TemporalFlicker:
     "Share of stable pixels (same true class in consecutive frames) whose predicted class changes: frames in time order."
-    def __init__(self, ignore_index: int = IGNORE_INDEX):
+    def __init__(
+        self,
+        ignore_index: int = IGNORE_INDEX,  # the target label of pixels not scored
+    ):
         self.ignore_index, self.previous = ignore_index, None   # previous: (prediction, truth) of the last frame
         self.changed = self.stable = torch.zeros((), dtype=torch.int64)
         self.pairs = 0
 
-    def update(self, output: torch.Tensor, target: torch.Tensor):
+    def update(
+        self,
+        output: torch.Tensor,  # B×C×h×w scores or B×H×W classes of frames in time order
+        target: torch.Tensor,  # B×H×W true classes of the same frames
+    ):  # the metric itself, to chain calls
         "Add frames that follow the last ones: `output` scores `B×C×h×w` or classes `B×H×W`, `target` `B×H×W`."
         pred = logits_to_predictions(output, target.shape[-2:]) if output.dim() == target.dim() + 1 else output
         for p, y in zip(pred.cpu(), target.cpu()):
@@ -221,6 +274,6 @@ class TemporalFlicker:
             self.previous = (p, y)
         return self
 
-    def compute(self) -> float:
+    def compute(self) -> float:  # changed / stable pixels, 0 to 1 (NaN before two frames)
         "Flickering over stable pixels, summed over all pairs of consecutive frames (NaN before the second frame)."
         return self.changed.item() / self.stable.item() if self.stable > 0 else float("nan")

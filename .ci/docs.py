@@ -72,7 +72,7 @@ def parameter_rows(obj) -> list:
     "(name, type, default, description) per parameter of a function or a class's constructor, then the return value."
     try: signature = inspect.signature(obj)
     except (TypeError, ValueError): return []
-    comments, helps, rows = docments(obj, full=True), field_help(obj), []
+    comments, helps, rows = docments(obj, full=True, args_kwargs=True), field_help(obj), []
     for name, p in signature.parameters.items():
         star = {p.VAR_POSITIONAL: "*", p.VAR_KEYWORD: "**"}.get(p.kind, "")
         default = "" if p.default is p.empty else readable(repr(p.default))

@@ -12,7 +12,8 @@ author = _cfg["author"]
 copyright = _cfg["copyright"]
 release = version = _cfg["version"]
 
-extensions = ["myst_nb", "sphinx.ext.githubpages"]   # githubpages: a .nojekyll file, so that Pages serves _static/
+extensions = ["myst_nb", "sphinx.ext.githubpages",   # githubpages: a .nojekyll file, so that Pages serves _static/
+              "sphinx-mathjax-offline"]   # MathJax served with the site, not from a CDN: the math renders offline
 exclude_patterns = ["**.ipynb_checkpoints"]
 
 # The notebooks' committed outputs are the documentation: never execute them again.

@@ -2,8 +2,10 @@
 
 - A fresh virtual environment with only what Colab ships that matters here (torch, torchvision, numpy, matplotlib,
   pillow, tqdm, ipykernel), and a stand-in `google.colab` module that every kernel imports when it starts.
-- Each notebook in a fresh clone of this repository (no runs/ folder), in a fresh kernel, alone. camseg is
-  uninstalled first, so that the notebook's own install cell installs it, with its git URL pointed at the clone.
+- Each notebook alone, as on a fresh Colab VM: in a fresh clone of this repository (no runs/ folder), a fresh cache
+  folder and a fresh virtual environment that sees Colab's packages (from one base environment, through a .pth
+  file) and nothing that another notebook installed. The notebook's own install cell installs camseg, with its git
+  URL pointed at the clone.
 - CAMSEG_DATA points at the real data; 05_train and 09_bench get CAMSEG_QUICK=1, which shortens their long cells.
 - The published checkpoint is served from the repository's release assets by a local HTTP server
   (CAMSEG_RELEASE_URL), as GitHub's release would serve it.
@@ -27,10 +29,22 @@ def make_venv(where: Path) -> Path:
     python = where / "bin" / "python"
     for packages in (["--upgrade", "pip"], COLAB_PACKAGES):   # Colab's pip is recent; ensurepip's may not be
         subprocess.run([python, "-m", "pip", "install", "-q", *packages], check=True, stderr=subprocess.DEVNULL)
-    site = Path(subprocess.run([python, "-c", "import site; print(site.getsitepackages()[0])"],
+    (site_packages(python) / "google" / "colab").mkdir(parents=True)
+    (site_packages(python) / "google" / "colab" / "__init__.py").write_text(
+        '"A stand-in for Colab\'s module, for the simulation."\n')
+    return python
+
+def site_packages(python: Path) -> Path:
+    "The site-packages folder of the environment that `python` runs."
+    return Path(subprocess.run([python, "-c", "import site; print(site.getsitepackages()[0])"],
                                capture_output=True, text=True, check=True).stdout.strip())
-    (site / "google" / "colab").mkdir(parents=True)
-    (site / "google" / "colab" / "__init__.py").write_text('"A stand-in for Colab\'s module, for the simulation."\n')
+
+def notebook_venv(where: Path, base_python: Path) -> Path:
+    "A fresh environment for one notebook: it sees the base environment's packages, and installs into its own."
+    venv.create(where, with_pip=True)
+    python = where / "bin" / "python"
+    subprocess.run([python, "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True, stderr=subprocess.DEVNULL)
+    (site_packages(python) / "colab_base.pth").write_text(f"{site_packages(base_python)}\n")
     return python
 
 def kernel_home(where: Path, python: Path) -> Path:
@@ -47,8 +61,9 @@ def kernel_home(where: Path, python: Path) -> Path:
 
 def serve(folder: Path) -> str:
     "Serve `folder` over HTTP on the loopback interface, in a background thread; return its URL."
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=folder)
-    handler.log_message = lambda *args: None
+    class QuietHandler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args): pass   # no line per request on stderr
+    handler = functools.partial(QuietHandler, directory=folder)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_port}/"
@@ -62,15 +77,20 @@ def point_install_at(nb, clone: Path) -> int:
             cell.source = cell.source.replace(f"git+{url}", f"git+file://{clone}"); changed += 1
     return changed
 
-def run_notebook(name: str, work: Path, python: Path, env: dict, out: Path = None) -> tuple:
-    "Execute nbs/`name`.ipynb in a fresh clone and kernel; return (seconds, error or None)."
-    clone = work / f"clone-{name}"
+def run_notebook(name: str, work: Path, base_python: Path, env: dict, out: Path = None) -> tuple:
+    "Execute nbs/`name`.ipynb alone, as on a fresh Colab VM; return (seconds, error or None)."
+    clone, here = work / f"clone-{name}", work / name
     subprocess.run(["git", "clone", "-q", ROOT, clone], check=True)
-    subprocess.run([python, "-m", "pip", "uninstall", "-q", "-y", "camseg"], capture_output=True)
+    python = notebook_venv(here / "venv", base_python)
+    home = kernel_home(here, python)
+    env = dict(env, JUPYTER_PATH=str(home / "jupyter"), IPYTHONDIR=str(home / "ipython"),
+               PATH=f"{python.parent}:{env['PATH']}", XDG_CACHE_HOME=str(here / "cache"))
+    if name in QUICK:
+        env["CAMSEG_QUICK"] = "1"
     nb = nbformat.read(clone / "nbs" / f"{name}.ipynb", as_version=4)
     if not point_install_at(nb, clone):
         return 0.0, "no install cell with the repository's git URL"
-    env = dict(env, CAMSEG_QUICK="1") if name in QUICK else env
+    os.environ["JUPYTER_PATH"] = env["JUPYTER_PATH"]   # for nbclient's kernel manager to find the kernel
     client = NotebookClient(nb, kernel_name="colab", timeout=1800, resources={"metadata": {"path": str(clone / "nbs")}})
     start, error = time.perf_counter(), None
     try:
@@ -79,6 +99,7 @@ def run_notebook(name: str, work: Path, python: Path, env: dict, out: Path = Non
         error = f"{type(e).__name__}: {str(e)[-1500:]}"
     if out:
         nbformat.write(nb, out / f"{name}.ipynb")
+    subprocess.run(["rm", "-rf", str(clone), str(here)])
     return time.perf_counter() - start, error
 
 def main(argv=None) -> int:
@@ -91,13 +112,9 @@ def main(argv=None) -> int:
     work = Path(tempfile.mkdtemp(prefix="camseg-colab-"))
     start = time.perf_counter()
     python = make_venv(work / "venv")
-    home = kernel_home(work, python)
     print(f"venv with Colab's packages: {time.perf_counter() - start:.0f} s", flush=True)
-    env = dict(os.environ, JUPYTER_PATH=str(home / "jupyter"), IPYTHONDIR=str(home / "ipython"),
-               PATH=f"{python.parent}:{os.environ['PATH']}", CAMSEG_DATA=str(args.data.resolve()),
-               CAMSEG_RELEASE_URL=serve(RELEASE_ASSETS), XDG_CACHE_HOME=str(work / "cache"))
+    env = dict(os.environ, CAMSEG_DATA=str(args.data.resolve()), CAMSEG_RELEASE_URL=serve(RELEASE_ASSETS))
     env.pop("VIRTUAL_ENV", None)
-    os.environ["JUPYTER_PATH"] = env["JUPYTER_PATH"]   # for nbclient's kernel manager to find the kernel
     if args.out: args.out.mkdir(parents=True, exist_ok=True)
     failed = 0
     for name in names:

@@ -6,8 +6,7 @@
 __all__ = []
 
 # %% ../nbs/08a_main.ipynb #30563610
-#| eval: false
 from .cli import main
 
-if __name__ == "__main__":
+if __name__ == "__main__" and __package__ == "camseg":   # python -m camseg, not a notebook
     main()

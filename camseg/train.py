@@ -477,7 +477,7 @@ def trained_checkpoint(
         reason = e
     short = replace(RUN_CONFIGS[run], epochs=4, size=(180, 240))
     print(f"No local run of {run}, and its published checkpoint could not be had ({reason}). Training a short "
-          f"version here instead: 4 epochs at 180×240, about a minute on a 2-core CPU. Its scores are far below "
+          f"version here instead: 4 epochs at 180×240, about 2 minutes on a 2-core CPU. Its scores are far below "
           f"the full run's; train the full run with `camseg train` for those.")
     train(data, runs_dir / f"{run}_short", short, resume=True, progress=False)
     return runs_dir / f"{run}_short" / "best.pth"

@@ -25,8 +25,7 @@ failed. Screenshots of the home, evaluation (metrics: its top and its first figu
 rgb_to_index), and of the evaluation page at phone width, go to SITE_DIR/screenshots/.
 
 Needs the docs extra (playwright) and Debian's chromium. Usage: python .ci/browser_test.py SITE_DIR"""
-import functools, json, os, re, shutil, sys, threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+import json, os, re, shutil, sys
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -35,6 +34,7 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / ".ci"))
 from leaks import ABSOLUTE_PATH
+from static_server import serve
 
 CHROMIUM = (os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
             or shutil.which("google-chrome"))   # Debian's chromium here; GitHub's runners have Google's Chrome
@@ -71,15 +71,7 @@ def lessons() -> list:
     return [(page_name(nb), h1_title(nb), nb.name) for nb in nbs]
 
 
-# --- a static server and a browser --------------------------------------------------------------------------------
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args): pass
-
-def serve(site: Path) -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+# --- a browser tab --------------------------------------------------------------------------------------------------
 
 class Page:
     "A browser tab that records console errors, uncaught exceptions and failed requests, and keeps off the internet."

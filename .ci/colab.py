@@ -12,26 +12,24 @@
 
 Usage: python .ci/colab.py [--data DIR] [--out DIR] [NOTEBOOK ...]   (default: every notebook in nbs/)
 Ends with the line `colab notebooks: N passed, M failed` and exits 1 if any failed."""
-import argparse, configparser, functools, http.server, os, subprocess, sys, tempfile, threading, time, venv
+import argparse, configparser, os, subprocess, sys, tempfile, time, venv
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+
+from static_server import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 COLAB_PACKAGES = ["torch==2.14.1", "torchvision==0.29.1", "numpy", "matplotlib", "pillow", "tqdm", "ipykernel"]
 QUICK = {"05_train", "09_bench"}
 RELEASE_ASSETS = ROOT / ".github" / "release"
 
-def make_venv(where: Path) -> Path:
-    "A virtual environment with Colab's packages and a stand-in google.colab; returns its python."
+def fresh_venv(where: Path) -> Path:
+    "A virtual environment with a recent pip (Colab's is; ensurepip's may not be); returns its python."
     venv.create(where, with_pip=True)
     python = where / "bin" / "python"
-    for packages in (["--upgrade", "pip"], COLAB_PACKAGES):   # Colab's pip is recent; ensurepip's may not be
-        subprocess.run([python, "-m", "pip", "install", "-q", *packages], check=True, stderr=subprocess.DEVNULL)
-    (site_packages(python) / "google" / "colab").mkdir(parents=True)
-    (site_packages(python) / "google" / "colab" / "__init__.py").write_text(
-        '"A stand-in for Colab\'s module, for the simulation."\n')
+    subprocess.run([python, "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True, stderr=subprocess.DEVNULL)
     return python
 
 def site_packages(python: Path) -> Path:
@@ -39,12 +37,19 @@ def site_packages(python: Path) -> Path:
     return Path(subprocess.run([python, "-c", "import site; print(site.getsitepackages()[0])"],
                                capture_output=True, text=True, check=True).stdout.strip())
 
-def notebook_venv(where: Path, base_python: Path) -> Path:
+def base_venv(where: Path) -> Path:
+    "The base environment: Colab's packages and a stand-in google.colab; returns its site-packages folder."
+    python = fresh_venv(where)
+    subprocess.run([python, "-m", "pip", "install", "-q", *COLAB_PACKAGES], check=True, stderr=subprocess.DEVNULL)
+    site = site_packages(python)
+    (site / "google" / "colab").mkdir(parents=True)
+    (site / "google" / "colab" / "__init__.py").write_text('"A stand-in for Colab\'s module, for the simulation."\n')
+    return site
+
+def notebook_venv(where: Path, base_site: Path) -> Path:
     "A fresh environment for one notebook: it sees the base environment's packages, and installs into its own."
-    venv.create(where, with_pip=True)
-    python = where / "bin" / "python"
-    subprocess.run([python, "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True, stderr=subprocess.DEVNULL)
-    (site_packages(python) / "colab_base.pth").write_text(f"{site_packages(base_python)}\n")
+    python = fresh_venv(where)
+    (site_packages(python) / "colab_base.pth").write_text(f"{base_site}\n")
     return python
 
 def kernel_home(where: Path, python: Path) -> Path:
@@ -59,15 +64,6 @@ def kernel_home(where: Path, python: Path) -> Path:
     (startup / "00-colab.py").write_text("import google.colab\n")
     return where
 
-def serve(folder: Path) -> str:
-    "Serve `folder` over HTTP on the loopback interface, in a background thread; return its URL."
-    class QuietHandler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args): pass   # no line per request on stderr
-    handler = functools.partial(QuietHandler, directory=folder)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_port}/"
-
 def point_install_at(nb, clone: Path) -> int:
     "Rewrite the install cell's git URL to the clone; return how many cells were changed."
     cfg = configparser.ConfigParser(); cfg.read(ROOT / "settings.ini")
@@ -77,11 +73,11 @@ def point_install_at(nb, clone: Path) -> int:
             cell.source = cell.source.replace(f"git+{url}", f"git+file://{clone}"); changed += 1
     return changed
 
-def run_notebook(name: str, work: Path, base_python: Path, env: dict, out: Path = None) -> tuple:
+def run_notebook(name: str, work: Path, base_site: Path, env: dict, out: Path = None) -> tuple:
     "Execute nbs/`name`.ipynb alone, as on a fresh Colab VM; return (seconds, error or None)."
     clone, here = work / f"clone-{name}", work / name
     subprocess.run(["git", "clone", "-q", ROOT, clone], check=True)
-    python = notebook_venv(here / "venv", base_python)
+    python = notebook_venv(here / "venv", base_site)
     home = kernel_home(here, python)
     env = dict(env, JUPYTER_PATH=str(home / "jupyter"), IPYTHONDIR=str(home / "ipython"),
                PATH=f"{python.parent}:{env['PATH']}", XDG_CACHE_HOME=str(here / "cache"))
@@ -111,14 +107,14 @@ def main(argv=None) -> int:
     names = args.notebooks or sorted(p.stem for p in (ROOT / "nbs").glob("*.ipynb"))
     work = Path(tempfile.mkdtemp(prefix="camseg-colab-"))
     start = time.perf_counter()
-    python = make_venv(work / "venv")
+    base_site = base_venv(work / "venv")
     print(f"venv with Colab's packages: {time.perf_counter() - start:.0f} s", flush=True)
-    env = dict(os.environ, CAMSEG_DATA=str(args.data.resolve()), CAMSEG_RELEASE_URL=serve(RELEASE_ASSETS))
+    env = dict(os.environ, CAMSEG_DATA=str(args.data.resolve()), CAMSEG_RELEASE_URL=f"http://127.0.0.1:{serve(RELEASE_ASSETS).server_port}/")
     env.pop("VIRTUAL_ENV", None)
     if args.out: args.out.mkdir(parents=True, exist_ok=True)
     failed = 0
     for name in names:
-        seconds, error = run_notebook(name, work, python, env, args.out)
+        seconds, error = run_notebook(name, work, base_site, env, args.out)
         failed += error is not None
         print(f"{'ok  ' if error is None else 'FAIL'} {name:16} {seconds:6.0f} s" + (f"\n{error}" if error else ""),
               flush=True)

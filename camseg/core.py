@@ -4,12 +4,20 @@
 
 # %% auto #0
 __all__ = ['LAYOUT_NAMES', 'CLASS_SETS', 'ARCH_NAMES', 'CLASS_WEIGHTINGS', 'RECIPES', 'CamsegError', 'ConfigError', 'setting',
-           'TrainConfig', 'cpu_recipe', 'config_from_dict', 'config_changes', 'display_path', 'progress_bar',
-           'notebook_setup']
+           'TrainConfig', 'cpu_recipe', 'config_from_dict', 'config_changes', 'display_path', 'atomic_path',
+           'write_atomic', 'json_text', 'UserFileError', 'file_error', 'Terminated', 'sigterm_as_interrupt',
+           'progress_bar', 'notebook_setup']
 
 # %% ../nbs/00_core.ipynb #e883b979
+import errno
+import json
+import math
 import os
+import secrets
+import signal
 import sys
+import threading
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Optional
@@ -84,6 +92,20 @@ class TrainConfig:
             value, allowed = getattr(self, f.name), f.metadata["choices"]
             if allowed and value not in allowed and not (value is None and f.default is None):
                 raise ConfigError(f"{f.name}={value!r} is not one of {', '.join(allowed)}.")
+        for name, low in (("epochs", 1), ("batch_size", 1), ("step_size", 1), ("num_workers", 0), ("seed", 0)):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < low):
+                raise ConfigError(f"{name}={value!r}: it must be a whole number of at least {low}.")
+        for name in ("lr", "gamma"):
+            if not getattr(self, name) > 0:
+                raise ConfigError(f"{name}={getattr(self, name)!r}: it must be greater than 0.")
+        for name in ("weight_decay", "aux_weight"):
+            if not getattr(self, name) >= 0:
+                raise ConfigError(f"{name}={getattr(self, name)!r}: it must be 0 or more.")
+        for name in ("size", "crop_size"):
+            value = getattr(self, name)
+            if value is not None and (len(value) != 2 or min(value) < 1):
+                raise ConfigError(f"{name}={value!r}: it must be a height and a width of at least 1 pixel.")
         if self.scale_aug and self.size is None and self.crop_size is None:
             raise ConfigError("scale_aug needs a size or a crop_size (HEIGHTxWIDTH) to crop to.")
 
@@ -124,6 +146,92 @@ def display_path(
     "`path` as messages show it: `~/...` under the home folder, else unchanged."
     path, home = Path(path), Path.home()
     return f"~/{path.relative_to(home)}" if path.is_relative_to(home) else str(path)
+
+# %% ../nbs/00_core.ipynb #72880440
+def _fsync(path: Path, folder: bool = False):
+    "Flush a file's (or a folder's) content to the disk."
+    fd = os.open(path, os.O_RDONLY | (getattr(os, "O_DIRECTORY", 0) if folder else 0))
+    try:
+        os.fsync(fd)
+    except OSError:
+        if not folder: raise   # some file systems cannot sync a folder; the file itself is synced
+    finally:
+        os.close(fd)
+
+@contextmanager
+def atomic_path(
+    path,  # the final file
+):  # yields a temporary path in the same folder, to write to
+    "Write to the yielded temporary path; on success it is synced and renamed to `path`, on any error removed."
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.{secrets.token_hex(3)}.tmp{path.suffix}")
+    try:
+        yield tmp
+        _fsync(tmp)
+        os.replace(tmp, path)
+        _fsync(path.parent, folder=True)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+# %% ../nbs/00_core.ipynb #ed66de3b
+def write_atomic(
+    path,  # the final file
+    data,  # `str` (written as UTF-8) or `bytes`
+) -> Path:  # `path`
+    "Write `data` to `path` atomically (see `atomic_path`)."
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data.encode() if isinstance(data, str) else data)
+    return Path(path)
+
+def _finite_or_none(value):
+    if isinstance(value, float) and not math.isfinite(value): return None
+    if isinstance(value, dict): return {k: _finite_or_none(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)): return [_finite_or_none(v) for v in value]
+    return value
+
+def json_text(
+    value,  # dicts, lists, numbers, strings
+    **kwargs,  # `json.dumps` options, e.g. `indent=1`
+) -> str:  # valid JSON, `null` where a float is NaN or infinite
+    "`json.dumps(value)`, with `null` for every non-finite float, so that any JSON reader can read it."
+    return json.dumps(_finite_or_none(value), allow_nan=False, **kwargs)
+
+# %% ../nbs/00_core.ipynb #330f2ec9
+class UserFileError(CamsegError, OSError):
+    "A user's file or folder that the operating system refused: missing, not permitted, a folder, a full disk."
+
+_REASONS = {errno.EACCES: "permission denied: check the file's permissions", errno.EPERM: "not permitted",
+            errno.EISDIR: "it is a folder, not a file", errno.ENOTDIR: "a part of the path is a file, not a folder",
+            errno.ENOENT: "there is no such file", errno.ENOSPC: "the disk is full: free some space and try again",
+            errno.EROFS: "the file system is read-only", errno.EEXIST: "it exists already"}
+
+def file_error(
+    path,  # the user's file
+    error: OSError,  # what the operating system said
+    doing: str = "read",  # what camseg tried: `'read'`, `'write'`, ...
+) -> UserFileError:  # one line naming the file and the reason
+    "A one-line `UserFileError` for an `OSError` on the user's file `path`."
+    reason = _REASONS.get(error.errno) or error.strerror or str(error)
+    return UserFileError(f"Cannot {doing} {display_path(path)}: {reason}.")
+
+# %% ../nbs/00_core.ipynb #d225389a
+class Terminated(KeyboardInterrupt):
+    "SIGTERM, raised as an interrupt so that it is handled like Ctrl-C."
+
+def _raise_terminated(signum, frame):
+    raise Terminated()
+
+@contextmanager
+def sigterm_as_interrupt():  # in the main thread only; elsewhere it changes nothing
+    "Within this block, SIGTERM raises `Terminated` (a `KeyboardInterrupt`) instead of ending the process."
+    if threading.current_thread() is not threading.main_thread():
+        yield; return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 # %% ../nbs/00_core.ipynb #8b582b21
 def _in_jupyter() -> bool:

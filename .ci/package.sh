@@ -9,7 +9,12 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 python -m pip install -q build twine
-python -m build --outdir "$work/dist" >/dev/null
+# building prints no warning of camseg's own (license as an SPDX expression, no deprecated classifier); the
+# machine's PYTHONDONTWRITEBYTECODE would add setuptools' "byte-compiling is disabled" lines, so it is unset here
+PYTHONDONTWRITEBYTECODE= python -m build --outdir "$work/dist" >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+if grep -i -E "warning|deprecat" "$work/build.log"; then
+  echo "building camseg printed the warnings above: fix setup.py or settings.ini" >&2; exit 1
+fi
 ls "$work/dist"
 twine check --strict "$work"/dist/*
 

@@ -147,7 +147,7 @@ def display_path(
     path, home = Path(path), Path.home()
     return f"~/{path.relative_to(home)}" if path.is_relative_to(home) else str(path)
 
-# %% ../nbs/00_core.ipynb #72880440
+# %% ../nbs/00_core.ipynb #721e5725
 def _fsync(path: Path, folder: bool = False):
     "Flush a file's (or a folder's) content to the disk."
     fd = os.open(path, os.O_RDONLY | (getattr(os, "O_DIRECTORY", 0) if folder else 0))
@@ -174,7 +174,7 @@ def atomic_path(
     finally:
         tmp.unlink(missing_ok=True)
 
-# %% ../nbs/00_core.ipynb #ed66de3b
+# %% ../nbs/00_core.ipynb #2b56984f
 def write_atomic(
     path,  # the final file
     data,  # `str` (written as UTF-8) or `bytes`
@@ -197,7 +197,7 @@ def json_text(
     "`json.dumps(value)`, with `null` for every non-finite float, so that any JSON reader can read it."
     return json.dumps(_finite_or_none(value), allow_nan=False, **kwargs)
 
-# %% ../nbs/00_core.ipynb #330f2ec9
+# %% ../nbs/00_core.ipynb #662c932d
 class UserFileError(CamsegError, OSError):
     "A user's file or folder that the operating system refused: missing, not permitted, a folder, a full disk."
 
@@ -215,7 +215,7 @@ def file_error(
     reason = _REASONS.get(error.errno) or error.strerror or str(error)
     return UserFileError(f"Cannot {doing} {display_path(path)}: {reason}.")
 
-# %% ../nbs/00_core.ipynb #d225389a
+# %% ../nbs/00_core.ipynb #d266f168
 class Terminated(KeyboardInterrupt):
     "SIGTERM, raised as an interrupt so that it is handled like Ctrl-C."
 

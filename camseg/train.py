@@ -396,7 +396,7 @@ def _save_epoch(state: dict, optimizer, scheduler, scaler, best_miou: float, is_
     write_atomic(out_dir / "history.json", json_text(state["history"], indent=1))   # null for a NaN: valid JSON
     save_curves(state["history"], out_dir / "curves.png", f"{state['arch']}, {out_dir.name}")
 
-# %% ../nbs/05_train.ipynb #bb3c91dd
+# %% ../nbs/05_train.ipynb #2d62739f
 RUN_FILES = ("best.pth", "last.pth", "history.json", "curves.png")   # what a run writes into its folder
 
 def run_files(
@@ -425,7 +425,7 @@ def check_out_dir(
         raise CamsegError(f"{out_dir} holds {', '.join(found)} but no last.pth, so its run cannot be continued: pass "
                           "--overwrite to replace it, or choose another --out.")
 
-# %% ../nbs/05_train.ipynb #8d629702
+# %% ../nbs/05_train.ipynb #747dfef8
 def _pid_alive(pid: int) -> bool:
     "Whether a process `pid` runs (another user's counts too)."
     try:
@@ -482,7 +482,7 @@ def run_lock(
         if created and not any(out_dir.iterdir()):
             out_dir.rmdir()
 
-# %% ../nbs/05_train.ipynb #376d78fd
+# %% ../nbs/05_train.ipynb #20bfe95e
 def remove_leftovers(
     out_dir,  # a run's folder
 ) -> list:  # the names of the files removed

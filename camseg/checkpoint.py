@@ -7,7 +7,7 @@ __all__ = ['REQUIRED_KEYS', 'model_state', 'training_state', 'save_checkpoint', 
            'check_checkpoint', 'model_from_checkpoint']
 
 # %% ../nbs/04a_checkpoint.ipynb #92f73cb8
-import os
+import pickle
 from dataclasses import asdict
 from pathlib import Path
 
@@ -15,7 +15,7 @@ import torch
 from torch import nn
 
 import camseg
-from .core import CamsegError, TrainConfig
+from .core import CamsegError, TrainConfig, atomic_path, file_error
 from .dataset import IMAGENET_MEAN, IMAGENET_STD
 from .model import create_model
 
@@ -53,16 +53,13 @@ def save_checkpoint(
     state: dict,  # what `model_state` or `training_state` returned
     path,  # the file to write; its folder is created if missing
 ) -> Path:  # `path`, as a `Path`
-    "Write `state` to `path` atomically: a temporary file, then `os.replace`."
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    "Write `state` to `path` atomically: a temporary file, synced, then renamed over `path` (see `atomic_path`)."
     try:
-        torch.save(state, tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
+        with atomic_path(path) as tmp:
+            torch.save(state, tmp)
+    except OSError as e:   # a full disk, a read-only folder: one line naming the file
+        raise file_error(path, e, doing="write") from e
+    return Path(path)
 
 # %% ../nbs/04a_checkpoint.ipynb #9135a266
 class CheckpointError(CamsegError):
@@ -71,17 +68,24 @@ class CheckpointError(CamsegError):
 # %% ../nbs/04a_checkpoint.ipynb #615dbe27
 REQUIRED_KEYS = ("model", "arch", "num_classes", "classes", "colors", "mean", "std", "size", "config")
 
+def _unsafe(error: Exception) -> bool:
+    "Whether `torch.load(weights_only=True)` refused the file for a Python object (a GLOBAL) that could run code."
+    return isinstance(error, pickle.UnpicklingError) and "GLOBAL" in str(error)
+
 def load_checkpoint(
     path,  # a `.pth` file written by `save_checkpoint`
     map_location="cpu",  # the device the tensors are loaded onto
 ) -> dict:  # the checkpoint dict, with at least `REQUIRED_KEYS`
-    "Load a camseg checkpoint with `weights_only=True`, with a clear error for a missing, broken or foreign file."
+    "Load a camseg checkpoint with `weights_only=True`, with a clear error for a missing, broken, foreign or unsafe file."
     path = Path(path)
     if not path.is_file():
         raise CheckpointError(f"No checkpoint at {path}: check the path, or train one with `camseg train`.")
     try:
         state = torch.load(path, map_location=map_location, weights_only=True)
     except Exception as e:
+        if _unsafe(e):
+            raise CheckpointError(f"{path} is not a camseg checkpoint and was not loaded: it holds Python objects that "
+                                  "could run code when loaded (unsafe). Use a checkpoint written by `camseg train`.") from e
         raise CheckpointError(f"{path} cannot be read: the file is truncated or corrupt ({path.stat().st_size:,} "
                               "bytes). Copy it again, or use the run's other checkpoint (best.pth or last.pth).") from e
     missing = [k for k in REQUIRED_KEYS if k not in state] if isinstance(state, dict) else list(REQUIRED_KEYS)
@@ -90,6 +94,15 @@ def load_checkpoint(
     return state
 
 # %% ../nbs/04a_checkpoint.ipynb #8065a358
+def _classes_mismatch(saved: list, wanted: list) -> str:
+    "How the class lists `saved` (the checkpoint's) and `wanted` (the data's) differ, in words."
+    if len(saved) != len(wanted):
+        return (f"was trained on {len(saved)} classes ({', '.join(saved[:3])}, …), but the data has {len(wanted)} "
+                f"({', '.join(wanted[:3])}, …)")
+    i = next(i for i, (a, b) in enumerate(zip(saved, wanted)) if a != b)
+    return (f"was trained on {len(saved)} classes in another order or with other names: class {i} is {saved[i]!r} "
+            f"in it, {wanted[i]!r} in the data")
+
 def check_checkpoint(
     state: dict,  # a loaded checkpoint
     arch: str = None,  # the architecture it must hold (None: any)
@@ -100,8 +113,8 @@ def check_checkpoint(
     if arch is not None and state["arch"] != arch:
         raise CheckpointError(f"{where} holds a {state['arch']} model, not {arch}.")
     if classes is not None and list(state["classes"]) != list(classes):
-        raise CheckpointError(f"{where} was trained on {state['num_classes']} classes ({', '.join(state['classes'][:3])}, "
-                              f"…), but the data has {len(classes)} ({', '.join(classes[:3])}, …).")
+        raise CheckpointError(f"{where} {_classes_mismatch(list(state['classes']), list(classes))}. Use the data (and "
+                              "--classes) it was trained on, or a checkpoint trained on this data.")
 
 # %% ../nbs/04a_checkpoint.ipynb #edbde7f6
 def model_from_checkpoint(

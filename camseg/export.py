@@ -10,14 +10,13 @@ __all__ = ['EXTRAS', 'METADATA_KEYS', 'ExtraNotInstalledError', 'import_extra', 
 import importlib
 import importlib.util
 import json
-import os
 from pathlib import Path
 
 import torch
 from torch import nn
 
 from .checkpoint import CheckpointError, load_checkpoint, model_from_checkpoint
-from .core import CamsegError
+from .core import CamsegError, atomic_path
 from .model import inference_model, pick_device
 from .predict import Predictor
 
@@ -72,14 +71,9 @@ def onnx_metadata(
 
 # %% ../nbs/05b_export.ipynb #16a80d3a
 def _save_atomically(program, out: Path) -> Path:
-    "Write an exported ONNX program to `out` through a temporary file in the same folder."
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    try:
+    "Write an exported ONNX program to `out` through a temporary file in the same folder, synced, then renamed."
+    with atomic_path(out) as tmp:
         program.save(str(tmp))
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
     return out
 
 def export_onnx(

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['ARCHS', 'WeightsUnavailableError', 'replace_class_layers', 'set_bn_momentum', 'create_model', 'count_parameters',
-           'describe_model', 'pick_device', 'prefers_channels_last', 'fold_batchnorm', 'inference_model']
+           'describe_model', 'DeviceError', 'pick_device', 'prefers_channels_last', 'fold_batchnorm', 'inference_model']
 
 # %% ../nbs/04_model.ipynb #3ca31cb9
 import copy
@@ -126,12 +126,33 @@ def describe_model(
     return dict(counts, total=count_parameters(model))
 
 # %% ../nbs/04_model.ipynb #3ca4be6b
+class DeviceError(ConfigError):
+    "A device that was asked for but is not there, or a name that is no device."
+
+def _available(
+    device: torch.device,  # a device asked for by name
+) -> str:  # why it cannot be used ("" when it can)
+    "Why `device` cannot be used here: no CUDA GPU, not that many GPUs, or no MPS; empty when it can."
+    if device.type == "cuda" and not torch.cuda.is_available():
+        return "no CUDA GPU is available here (torch.cuda.is_available() is False)"
+    if device.type == "cuda" and (device.index or 0) >= torch.cuda.device_count():
+        return f"this machine has {torch.cuda.device_count()} CUDA GPU(s), numbered from 0"
+    if device.type == "mps" and not (getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()):
+        return "no Apple MPS device is available here (torch.backends.mps.is_available() is False)"
+    return ""
+
 def pick_device(
     device=None,  # `'cuda'`, `'mps'`, `'cpu'`, a `torch.device`, or None for the best available
 ) -> torch.device:  # the device to use
-    "`device` if given, else the best available: cuda, then mps, then cpu."
+    "`device` if given (a `DeviceError` if it is not there), else the best available: cuda, then mps, then cpu."
     if device is not None:
-        return torch.device(device)
+        try:
+            chosen = torch.device(device)
+        except (RuntimeError, TypeError):
+            raise DeviceError(f"--device {device}: not a device name; use cuda, mps or cpu, or leave it out.") from None
+        if why := _available(chosen):
+            raise DeviceError(f"--device {device}: {why}; use --device cpu or leave it out.")
+        return chosen
     if torch.cuda.is_available():
         return torch.device("cuda")
     if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():

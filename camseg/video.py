@@ -8,13 +8,13 @@ __all__ = ['CAMSEQ_FPS', 'VIDEO_SUFFIXES', 'VIDEO_FORMATS', 'VideoError', 'frame
            'with_smoothing', 'predict_video', 'TemporalFlicker']
 
 # %% ../nbs/07a_video.ipynb #eb465cd1
-import os
+from contextlib import ExitStack
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from .core import CamsegError, ConfigError, progress_bar
+from .core import CamsegError, ConfigError, atomic_path, progress_bar
 from .data import IMAGE_SUFFIXES
 from .dataset import IGNORE_INDEX, load_rgb, open_image
 from .export import import_extra
@@ -150,12 +150,21 @@ class VideoWriter:
         self.path, self.fps, self.frames = Path(path), fps, 0
         if self.path.suffix.lower() != ".mp4":
             raise VideoError(f"{path}: the video must be an .mp4 file (H.264 in MP4 is what browsers play).")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.partial = self.path.with_name(f".{self.path.stem}.{os.getpid()}.partial.mp4")
+        self.file = ExitStack()   # on exit: ffmpeg closed, then the file synced and renamed (removed after an error)
+        self.partial = self.file.enter_context(atomic_path(self.path))
+        try:
+            self._start(ffmpeg, size, quality)
+        except BaseException as e:   # ffmpeg did not start: no file is left
+            self.file.__exit__(type(e), e, e.__traceback__)
+            raise
+
+    def _start(self, ffmpeg, size, quality):
+        "Start ffmpeg's H.264 encoder, writing to `self.partial`; it is closed when the writer's block ends."
         h, w = size
-        self.encoder = ffmpeg.write_frames(str(self.partial), (w + w % 2, h + h % 2), fps=fps, codec="libx264",
+        self.encoder = ffmpeg.write_frames(str(self.partial), (w + w % 2, h + h % 2), fps=self.fps, codec="libx264",
                                            pix_fmt_out="yuv420p", quality=quality, macro_block_size=1,
                                            output_params=["-movflags", "+faststart"], ffmpeg_log_level="error")
+        self.file.callback(self.encoder.close)
         self.encoder.send(None)   # starts ffmpeg
 
     def write(
@@ -169,10 +178,7 @@ class VideoWriter:
         return self
 
     def __exit__(self, error_type, error, traceback):
-        self.encoder.close()
-        if error_type is None:
-            os.replace(self.partial, self.path)
-        self.partial.unlink(missing_ok=True)
+        return self.file.__exit__(error_type, error, traceback)
 
 # %% ../nbs/07a_video.ipynb #3d6e940c
 def video_info(

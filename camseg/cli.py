@@ -244,9 +244,8 @@ def cmd_train(
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise ConfigError(f"--out {out} is a file, not a folder: choose a folder for the run.")
-    replace_run = dict(overwrite=True) if args.overwrite else {}   # `train` refuses an existing run without it
     start = time.perf_counter()
-    history = train(args.data, out, config_from_args(args), resume=args.resume, **replace_run)
+    history = train(args.data, out, config_from_args(args), resume=args.resume, overwrite=args.overwrite)
     print(train_summary(history, out, args.data, time.perf_counter() - start))
 
 # %% ../nbs/08_cli.ipynb #e5f8583c

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['IGNORE_INDEX', 'MAX_UNKNOWN_SHARE', 'MAX_IMAGE_PIXELS', 'INDEX_MODES', 'COLOR_LAYOUTS', 'IMAGENET_MEAN',
            'IMAGENET_STD', 'pack_rgb', 'rgb_to_index', 'count_unknown', 'env_setting', 'check_unknown', 'open_image',
-           'to_8_bits', 'load_rgb', 'load_index_mask', 'load_color_mask', 'pair_frames', 'suffix_of_masks',
+           'to_8_bits', 'image_rgb', 'load_rgb', 'load_index_mask', 'load_color_mask', 'pair_frames', 'suffix_of_masks',
            'fastai_splits', 'find_pairs', 'layout_labels', 'check_labels', 'camvid11_class', 'label_table',
            'class_colormap', 'default_transforms', 'to_tensors', 'CamSeqDataset', 'pixel_counts']
 
@@ -154,6 +154,12 @@ def to_8_bits(
     top = int(values.max(initial=0))
     bits = 16 if im.mode.startswith("I;16") else next(b for b in (8, 16, 32) if top < 1 << b)
     return Image.fromarray((values.clip(0) >> (bits - 8)).astype(np.uint8))
+
+def image_rgb(
+    im: Image.Image,  # an open PIL image, of any mode
+) -> np.ndarray:  # H×W×3 uint8 RGB, upright
+    "The pixels of an open image as an upright `H×W×3` uint8 RGB array, exactly as `load_rgb` reads a file."
+    return _pixels(im, getattr(im, "filename", "") or "the image", "RGB")
 
 def load_rgb(
     path,  # an image file

@@ -17,18 +17,18 @@ from torch import nn
 
 from .checkpoint import load_checkpoint, model_from_checkpoint
 from .core import ConfigError
-from .dataset import IMAGENET_MEAN, IMAGENET_STD, load_rgb
+from .dataset import IMAGENET_MEAN, IMAGENET_STD, image_rgb, load_rgb
 from .model import inference_model, pick_device
 
 # %% ../nbs/05a_predict.ipynb #7ece5e1e
 def as_rgb_array(
-    image,  # an H×W×3 uint8 array, a PIL image (converted to RGB) or a path to an image file
+    image,  # an H×W×3 uint8 array, a PIL image (upright, 8-bit RGB) or a path to an image file
 ) -> np.ndarray:  # H×W×3 uint8 RGB array
     "An `H×W×3` uint8 array from an array, a PIL image or a path to an image file."
     if isinstance(image, (str, Path)):
         return load_rgb(image)
     if isinstance(image, Image.Image):
-        return np.asarray(image.convert("RGB"))
+        return image_rgb(image)   # upright and 8-bit, as a file is read
     return np.asarray(image)
 
 # %% ../nbs/05a_predict.ipynb #37f15d3e

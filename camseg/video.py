@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from .core import CamsegError, ConfigError, atomic_path, progress_bar
-from .data import IMAGE_SUFFIXES
+from .data import IMAGE_SUFFIXES, frames_by_stem
 from .dataset import IGNORE_INDEX, load_rgb, open_image
 from .export import import_extra
 from .predict import Predictor, logits_to_predictions
@@ -35,6 +35,7 @@ def frame_paths(
     "The frames of a folder in name order: its image files, without CamSeq's `_L` masks."
     folder = Path(folder)
     paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES and not p.stem.endswith("_L"))
+    frames_by_stem(paths)   # `X.png` beside `X.jpg`: refused, naming both
     if not paths:
         raise VideoError(f"{folder} holds no frames (image files other than `_L` masks): give a folder of frames "
                          "or a video file.")
@@ -42,8 +43,10 @@ def frame_paths(
 
 # %% ../nbs/07a_video.ipynb #8f51d31f
 def _frame_size(path) -> tuple:
+    "`(height, width)` of a frame as it is seen: a frame whose EXIF orientation turns it by 90° swaps them."
     with open_image(path) as image:
-        return image.height, image.width
+        turned = image.getexif().get(0x0112) in (5, 6, 7, 8)   # EXIF orientations that turn by 90° or 270°
+        return (image.width, image.height) if turned else (image.height, image.width)
 
 class FrameFolder:
     "A folder of frames as a video: frames in name order, all of one size, read one at a time; `fps` frames a second."

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import camseg
 from .core import (CLASS_SETS, LAYOUT_NAMES, RECIPES, CamsegError, ConfigError, Terminated, TrainConfig,
-                         atomic_path, file_error, progress_bar, sigterm_as_interrupt)
+                         atomic_path, file_error, progress_bar, sigterm_as_interrupt, stop_if_terminated)
 
 # %% ../nbs/08_cli.ipynb #c9f4ce83
 def flag_name(
@@ -343,6 +343,7 @@ def cmd_predict(
     predictor = with_smoothing(predictor, args.smooth)   # across the inputs, in order
     out.mkdir(parents=True, exist_ok=True)
     for path, name in progress_bar(todo, desc="predict", unit="image"):
+        stop_if_terminated()   # a SIGTERM whose exception Python swallowed
         image = load_rgb(path)
         save_png(render_prediction(image, predictor(image), predictor.colormap, args.format), out / name)
     kept = f" (it held the other {len(inputs) - len(todo)} already)" if len(todo) < len(inputs) else ""

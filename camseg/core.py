@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['LAYOUT_NAMES', 'CLASS_SETS', 'ARCH_NAMES', 'CLASS_WEIGHTINGS', 'RECIPES', 'CamsegError', 'ConfigError', 'setting',
            'TrainConfig', 'cpu_recipe', 'config_from_dict', 'config_changes', 'display_path', 'atomic_path',
-           'write_atomic', 'json_text', 'UserFileError', 'file_error', 'Terminated', 'sigterm_as_interrupt',
-           'progress_bar', 'notebook_setup']
+           'write_atomic', 'json_text', 'UserFileError', 'file_error', 'Terminated', 'stop_if_terminated',
+           'sigterm_as_interrupt', 'progress_bar', 'notebook_setup']
 
 # %% ../nbs/00_core.ipynb #e883b979
 import errno
@@ -219,14 +219,23 @@ def file_error(
 class Terminated(KeyboardInterrupt):
     "SIGTERM, raised as an interrupt so that it is handled like Ctrl-C."
 
+_terminated = threading.Event()   # set by SIGTERM, even where its exception was swallowed
+
 def _raise_terminated(signum, frame):
+    _terminated.set()
     raise Terminated()
+
+def stop_if_terminated():
+    "Raise `Terminated` if SIGTERM came but its exception was lost (raised inside a destructor, which Python ignores)."
+    if _terminated.is_set():
+        raise Terminated()
 
 @contextmanager
 def sigterm_as_interrupt():  # in the main thread only; elsewhere it changes nothing
     "Within this block, SIGTERM raises `Terminated` (a `KeyboardInterrupt`) instead of ending the process."
     if threading.current_thread() is not threading.main_thread():
         yield; return
+    _terminated.clear()
     previous = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
         yield

@@ -30,7 +30,7 @@ from tqdm import tqdm
 import camseg
 from .checkpoint import CheckpointError, check_checkpoint, load_checkpoint, model_state, save_checkpoint, training_state
 from .core import (CLASS_WEIGHTINGS, CamsegError, ConfigError, TrainConfig, atomic_path, config_changes,
-                         config_from_dict, cpu_recipe, json_text, progress_bar, write_atomic)
+                         config_from_dict, cpu_recipe, json_text, progress_bar, stop_if_terminated, write_atomic)
 from .data import DataError, camseq_path, default_data_dir, download_file, verify_sha256
 from .dataset import IGNORE_INDEX, IMAGENET_MEAN, IMAGENET_STD, CamSeqDataset
 from .distributed import (all_reduce_result, distributed_model, init_distributed, mean_over_processes,
@@ -245,6 +245,7 @@ def train_one_epoch(
     total, steps, skipped = 0.0, 0, 0
     bar = progress_bar(loader, desc=f"epoch {epoch}/{config.epochs}", leave=False, disable=not progress)
     for step, batch in enumerate(bar, 1):
+        stop_if_terminated()   # a SIGTERM whose exception Python swallowed
         x = batch["image"].to(device, non_blocking=True)
         y = batch["mask"].to(device, non_blocking=True)
         loss = train_step(model, x, y, optimizer, scaler, device, config,

@@ -236,11 +236,15 @@ def sigterm_as_interrupt():  # in the main thread only; elsewhere it changes not
     if threading.current_thread() is not threading.main_thread():
         yield; return
     _terminated.clear()
-    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    previous, previous_hook = signal.signal(signal.SIGTERM, _raise_terminated), sys.unraisablehook
+    def quiet(unraisable):   # a swallowed `Terminated` is no error to print: the flag stops the run
+        if not isinstance(unraisable.exc_value, Terminated): previous_hook(unraisable)
+    sys.unraisablehook = quiet
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+        sys.unraisablehook = previous_hook
 
 # %% ../nbs/00_core.ipynb #8b582b21
 def _in_jupyter() -> bool:

@@ -6,7 +6,7 @@
   folder and a fresh virtual environment that sees Colab's packages (from one base environment, through a .pth
   file) and nothing that another notebook installed. The notebook's own install cell installs camseg, with its git
   URL pointed at the clone.
-- CAMSEG_DATA points at the real data; 05_train and 09_bench get CAMSEG_QUICK=1, which shortens their long cells.
+- CAMSEG_DATA points at the real data; 05_train and 26_bench get CAMSEG_QUICK=1, which shortens their long cells.
 - The published checkpoint is served from the repository's release assets by a local HTTP server
   (CAMSEG_RELEASE_URL), as GitHub's release would serve it.
 
@@ -26,7 +26,7 @@ from static_server import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 COLAB_PACKAGES = ["torch==2.14.1", "torchvision==0.29.1", "numpy", "matplotlib", "pillow", "tqdm", "ipykernel"]
-QUICK = {"05_train", "09_bench"}
+QUICK = {"05_train", "26_bench"}
 RELEASE_ASSETS = ROOT / ".github" / "release"
 
 def fresh_venv(where: Path) -> Path:

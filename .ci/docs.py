@@ -10,7 +10,8 @@ Three stages, one command:
 2. Each processed notebook becomes a MyST-NB notebook named after its page (02_dataset.ipynb -> dataset.ipynb), in
    _proc/docs: Quarto's cell options (`echo`, `output`, `include`) become myst-nb's tags, the front matter becomes
    the H1 and the summary again, links into the published site become relative, and the home page gets the table of
-   contents: every notebook in nbs/, in file order after the home page.
+   contents: every notebook in nbs/, in file order after the home page, in two captioned sections: the Course
+   (notebooks numbered below 20) and the Reference (20 and up).
 3. Sphinx renders them with myst-nb and sphinx-book-theme (settings in .ci/sphinx/conf.py), from the committed
    outputs: no notebook is executed again.
 
@@ -217,10 +218,17 @@ def title_of(nb) -> str:
     "The page's title: the notebook's H1, which nbdev moved into the front matter."
     return nb.frontmatter_.get("title") or Path(nb.path_).stem
 
-def toctree(pages: list) -> str:
-    "The site's table of contents, which Sphinx turns into the sidebar and the previous/next links."
-    entries = "\n".join(["Home <self>"] + [Path(p).stem for p in pages])
-    return f"```{{toctree}}\n:hidden:\n:maxdepth: 1\n\n{entries}\n```"
+REFERENCE_FROM = 20   # notebooks numbered 20 and up are the reference; below 20, the course (its lessons, in order)
+
+def track(nb_path: Path) -> str:
+    "'Course' or 'Reference': the sidebar section of a notebook, by its number (`05_train` -> Course)."
+    number = re.match(r"\d+", nb_path.stem)
+    return "Reference" if number and int(number.group()) >= REFERENCE_FROM else "Course"
+
+def toctree(pages: list, caption: str, home: bool = False) -> str:
+    "One captioned section of the site's table of contents, which Sphinx turns into the sidebar and the previous/next links."
+    entries = "\n".join((["Home <self>"] if home else []) + [Path(p).stem for p in pages])
+    return f"```{{toctree}}\n:hidden:\n:maxdepth: 1\n:caption: {caption}\n\n{entries}\n```"
 
 def notebooks() -> list:
     "nbs/*.ipynb in course order: the home page (index.ipynb), then the file order."
@@ -231,14 +239,16 @@ def write_sources(out: Path) -> list:
     "Stages 1 and 2: a MyST-NB notebook per page in `out`; returns the page names."
     if out.exists(): shutil.rmtree(out)
     out.mkdir(parents=True)
-    pages = []
+    pages, sections = [], {"Course": [], "Reference": []}
     for nb_path in notebooks():
         nb = process(nb_path)
         page = _nbpath2html(nb_path).with_suffix(".ipynb").name   # 02_dataset.ipynb -> dataset.ipynb
         as_myst(nb, title_of(nb))
         pages.append((page, nb))
+        if page != "index.ipynb": sections[track(nb_path)].append(page)
     home = next(nb for page, nb in pages if page == "index.ipynb")
-    home.cells.append(mk_cell(toctree([page for page, _ in pages if page != "index.ipynb"]), "markdown"))
+    for caption, section in sections.items():
+        home.cells.append(mk_cell(toctree(section, caption, home=caption == "Course"), "markdown"))
     for page, nb in pages:
         write_nb(nb, out / page)
     return [page for page, _ in pages]

@@ -8,7 +8,8 @@ __all__ = ['RESUMABLE_CHANGES', 'RELEASE_URL', 'PUBLISHED', 'RUN_CONFIGS', 'defa
            'class_weights', 'loss_class_weights', 'autocast_for', 'make_scaler', 'NonFiniteLossError', 'check_loss',
            'train_step', 'set_train_mode', 'train_one_epoch', 'plot_history', 'save_curves', 'recalibrate_bn',
            'check_resumable', 'check_enough_frames', 'build_datasets', 'run_files', 'check_out_dir', 'run_lock',
-           'remove_leftovers', 'start_run', 'train', 'default_runs_dir', 'published_checkpoint', 'trained_checkpoint']
+           'remove_leftovers', 'start_run', 'train', 'repository_root', 'default_runs_dir', 'published_checkpoint',
+           'trained_checkpoint']
 
 # %% ../nbs/05_train.ipynb #ad77eff1
 import os
@@ -32,7 +33,7 @@ from .checkpoint import CheckpointError, check_checkpoint, load_checkpoint, mode
 from .core import (CLASS_WEIGHTINGS, CamsegError, ConfigError, TrainConfig, atomic_path, config_changes,
                          RUN_FILES, config_from_dict, cpu_recipe, json_text, progress_bar, stop_if_terminated, temporaries,
                          write_atomic)
-from .data import DataError, camseq_path, default_data_dir, download_file, verify_sha256
+from .data import DataError, camseq_path, default_data_dir, download_file, sha256_file, verify_sha256
 from .dataset import IGNORE_INDEX, IMAGENET_MEAN, IMAGENET_STD, CamSeqDataset
 from .distributed import (all_reduce_result, distributed_model, init_distributed, mean_over_processes,
                                 process_rank, shard)
@@ -598,27 +599,37 @@ RUN_CONFIGS = {   # the runs that the lessons use, by the name of their folder i
 }
 
 # %% ../nbs/05_train.ipynb #70910d04
-def default_runs_dir() -> Path:  # the `runs/` folder (not created here)
-    "`runs/` at the repository's root when working in its `nbs/` folder (the notebooks), else `runs/` here."
+def repository_root() -> Path | None:  # camseg's repository, or None outside a clone
+    "The clone of camseg's repository that we work in: the current folder or its parent (`nbs/`), if it holds `settings.ini`."
     here = Path.cwd()
-    if here.name == "nbs" and (here.parent / "settings.ini").exists():
-        return here.parent / "runs"
-    return here / "runs"
+    for folder in (here, here.parent):
+        if (folder / "settings.ini").exists() and (folder / "nbs").is_dir():
+            return folder
+    return None
+
+def default_runs_dir() -> Path:  # the `runs/` folder (not created here)
+    "`runs/` at the repository's root when working in a clone (its notebooks run in `nbs/`), else `runs/` here."
+    return (repository_root() or Path.cwd()) / "runs"
+
 
 # %% ../nbs/05_train.ipynb #554f25fd
 def published_checkpoint(
     run: str,  # a run name, e.g. `'cpu_recipe'`
     published: dict = PUBLISHED,  # run name -> SHA-256 of its released checkpoint
-) -> Path:  # the checkpoint file in the cache folder
-    "The published checkpoint of `run`, downloaded into the cache folder once and checked against its SHA-256."
+) -> Path:  # the checkpoint file: in the clone's `.github/release/`, or in the cache folder
+    "The published checkpoint of `run`: the clone's own file, else downloaded into the cache folder once; checked against its SHA-256."
     if run not in published:
         raise CheckpointError(f"No checkpoint of {run} is published; train it with `camseg train`.")
-    sha256 = published[run]
+    sha256, root = published[run], repository_root()
+    in_clone = root / ".github" / "release" / f"{run}.pth" if root else None
+    if in_clone and in_clone.is_file() and sha256_file(in_clone) == sha256:   # another file there: download ours
+        return in_clone
     path = default_data_dir() / "checkpoints" / f"{run}-{sha256[:12]}.pth"
     if not path.exists():
         url = os.environ.get("CAMSEG_RELEASE_URL", RELEASE_URL) + f"{run}.pth"
         verify_sha256(download_file(url, path.with_suffix(".download")), sha256).rename(path)
     return path
+
 
 # %% ../nbs/05_train.ipynb #e64aff1f
 def trained_checkpoint(

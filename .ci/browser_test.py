@@ -120,6 +120,8 @@ def check_navigation(page, name: str, course: list) -> list:
         first = next(i for i in range(max(len(got), len(expected))) if got[i:i + 1] != expected[i:i + 1])
         problems.append(f"sidebar differs from the course at entry {first + 1}: {got[first:first + 1]}, "
                         f"not {expected[first:first + 1]}")
+    captions = page.eval_on_selector_all("nav.bd-docs-nav .caption-text", "els => els.map(e => e.innerText.trim())")
+    if captions != ["Course", "Reference"]: problems.append(f"sidebar sections {captions}, not ['Course', 'Reference']")
     current = page.eval_on_selector_all("nav.bd-docs-nav li.current > a", "els => els.map(a => a.innerText.trim())")
     if [plain(c) for c in current] != [expected[here][1]]: problems.append(f"sidebar highlights {current}, not this page")
     prev_next = dict(page.eval_on_selector_all(".prev-next-area a", "els => els.map(a => [a.className.includes('left-prev') ? 'prev' : 'next', a.getAttribute('href')])"))
@@ -141,7 +143,9 @@ def check_content(page, name: str, notebook: str) -> list:
         if found: problems.append(f"{what}: {text[max(0, found.start() - 60):found.end() + 60]!r}")
     if page.query_selector_all(".stderr"): problems.append("a stderr output is shown")
     badges = page.eval_on_selector_all(f"a[href^='https://colab.research.google.com/'] img", "els => els.map(i => i.closest('a').href)")
-    if badges != [COLAB + notebook]: problems.append(f"Colab badge links {badges}, not [{COLAB + notebook}]")
+    wanted = [COLAB + notebook] if "colab-badge" in (ROOT / "nbs" / notebook).read_text() else []
+    if badges != wanted: problems.append(f"Colab badge links {badges}, not {wanted}")
+    if "notebook_setup()" in page.inner_text("article"): problems.append("the Colab set-up cell is shown on the page")
     return problems
 
 def check_resources(page, site_url: str) -> list:

@@ -166,6 +166,11 @@ def process(nb_path: Path):
 # --- 2. MyST-NB notebooks ------------------------------------------------------------------------------------------
 
 QUARTO_TAGS = {("echo", "false"): "remove-input", ("output", "false"): "remove-output", ("include", "false"): "remove-cell"}
+SETUP_CELL = "# Set-up. In Colab"   # how each lesson's first code cell begins: it installs camseg in Colab, for the
+                                    # notebook only; the docs page leaves it out
+
+def is_setup_cell(cell) -> bool:
+    return cell.cell_type == "code" and cell.source.lstrip().startswith(SETUP_CELL)
 
 def cell_options(cell) -> dict:
     "The Quarto cell options that nbdev leaves at the top of a code cell (`#| echo: false`), removed from the source."
@@ -202,6 +207,7 @@ def as_myst(nb, title: str) -> None:
                 cell.pop("outputs", None); cell.pop("execution_count", None); cell.metadata = {}
                 continue
             tags = [tag for (key, value), tag in QUARTO_TAGS.items() if options.get(key) == value]
+            if is_setup_cell(cell): tags = ["remove-cell"]
             cell.metadata = {"tags": tags} if tags else {}
             for output in cell.get("outputs", []):
                 markdown = output.get("data", {}).get("text/markdown")

@@ -6,7 +6,7 @@
   folder and a fresh virtual environment that sees Colab's packages (from one base environment, through a .pth
   file) and nothing that another notebook installed. The notebook's own install cell installs camseg, with its git
   URL pointed at the clone.
-- CAMSEG_DATA points at the real data; 05_train and 26_bench get CAMSEG_QUICK=1, which shortens their long cells.
+- CAMSEG_DATA points at the real data, and CAMSEG_QUICK=1 shortens the long cells (training runs, the benchmark).
 - The published checkpoint is served from the repository's release assets by a local HTTP server
   (CAMSEG_RELEASE_URL), as GitHub's release would serve it.
 
@@ -16,7 +16,7 @@
 
 Usage: python .ci/colab.py [--data DIR] [--out DIR] [--beside CMD] [NOTEBOOK ...]   (default: every notebook in nbs/)
 Prints each notebook's time, ends with the line `colab notebooks: N passed, M failed` and exits 1 if any failed."""
-import argparse, configparser, os, shlex, subprocess, sys, tempfile, threading, time, venv
+import argparse, shutil, configparser, os, shlex, subprocess, sys, tempfile, threading, time, venv
 from pathlib import Path
 
 import nbformat
@@ -26,7 +26,6 @@ from static_server import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 COLAB_PACKAGES = ["torch==2.14.1", "torchvision==0.29.1", "numpy", "matplotlib", "pillow", "tqdm", "ipykernel"]
-QUICK = {"05_train", "26_bench"}
 RELEASE_ASSETS = ROOT / ".github" / "release"
 
 def fresh_venv(where: Path) -> Path:
@@ -81,12 +80,12 @@ def run_notebook(name: str, work: Path, base_site: Path, env: dict, out: Path = 
     "Execute nbs/`name`.ipynb alone, as on a fresh Colab VM; return (seconds, error or None)."
     clone, here = work / f"clone-{name}", work / name
     subprocess.run(["git", "clone", "-q", ROOT, clone], check=True)
+    shutil.rmtree(clone / ".github" / "release")   # Colab has no clone: the published model comes by download
     python = notebook_venv(here / "venv", base_site)
     home = kernel_home(here, python)
     env = dict(env, JUPYTER_PATH=str(home / "jupyter"), IPYTHONDIR=str(home / "ipython"),
                PATH=f"{python.parent}:{env['PATH']}", XDG_CACHE_HOME=str(here / "cache"))
-    if name in QUICK:
-        env["CAMSEG_QUICK"] = "1"
+    env["CAMSEG_QUICK"] = "1"
     nb = nbformat.read(clone / "nbs" / f"{name}.ipynb", as_version=4)
     if not point_install_at(nb, clone):
         return 0.0, "no install cell with the repository's git URL"

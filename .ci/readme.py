@@ -4,7 +4,7 @@ README.md is the home page's markdown cells, in order, with the outputs of its c
 figures (PNG outputs, saved as nbs/images/index_N.png and linked by their GitHub URL, so that they show on GitHub
 and on PyPI alike) and markdown (the results table, generated from report cards). nbdev_readme needs Quarto, which
 cannot be installed everywhere; the home page is plain markdown, so this is enough."""
-import base64, configparser, json, sys
+import base64, configparser, json, re, sys
 from pathlib import Path
 
 root = Path(__file__).resolve().parent.parent
@@ -32,12 +32,36 @@ def readme() -> tuple:
     text = "\n\n".join(p for i, cell in enumerate(cells) for p in cell_parts(i, cell, images)) + "\n"
     return text, images
 
+def listed(text: str, heading: str) -> list:
+    "The pages that README's section `heading` links, in order: `## The course` -> ['pipeline.html', ...]."
+    section = re.search(rf"^## {heading}\n(.*?)(?=^## |\Z)", text, re.M | re.S)
+    pages = re.findall(r"\(https://camseg\.github\.io/camseg/([\w-]+\.html)", section.group(1)) if section else []
+    return list(dict.fromkeys(pages))
+
+def tracks() -> dict:
+    "The docs sidebar's two sections, as .ci/docs.py builds them: notebooks below 20 the course, 20 and up the reference."
+    out = {"The course": [], "The reference": []}
+    for nb in sorted((root / "nbs").glob("*.ipynb")):
+        number = re.match(r"\d+", nb.stem)
+        if not number: continue
+        page = re.sub(r"^\d+[a-zA-Z0-9]*_", "", nb.stem) + ".html"
+        out["The reference" if int(number.group()) >= 20 else "The course"].append(page)
+    return out
+
+def course_list_problems(text: str) -> list:
+    return [f"README's section '## {heading}' lists {listed(text, heading)}, the sidebar {pages}"
+            for heading, pages in tracks().items() if listed(text, heading) != pages]
+
 if __name__ == "__main__":
     text, images = readme()
     if "--check" in sys.argv:
         stale = [n for n, b in images.items() if not (root / n).is_file() or (root / n).read_bytes() != b]
         if (root / "README.md").read_text() != text or stale:
             sys.exit("README.md or its figures differ from nbs/index.ipynb: run `python .ci/readme.py` and commit.")
+        problems = course_list_problems(text)
+        if problems:
+            sys.exit("\n".join(problems) + "\nThe home page's course list must match the docs sidebar: every lesson "
+                     "and reference page, in file order.")
     else:
         for name, data in images.items():
             (root / name).parent.mkdir(exist_ok=True)

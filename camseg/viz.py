@@ -6,7 +6,7 @@
 __all__ = ['IGNORE_COLOR', 'palette_array', 'colorize', 'denormalize', 'overlay', 'legend_handles', 'show_prediction',
            'show_errors', 'show_class_maps', 'show_batch']
 
-# %% ../nbs/07_viz.ipynb #d7474f2e
+# %% ../nbs/07_viz.ipynb #184f05dc
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
@@ -14,7 +14,7 @@ from matplotlib.patches import Patch
 
 from .dataset import IGNORE_INDEX, IMAGENET_MEAN, IMAGENET_STD
 
-# %% ../nbs/07_viz.ipynb #f11bb718
+# %% ../nbs/07_viz.ipynb #a603940a
 IGNORE_COLOR = (255, 0, 255)
 
 def palette_array(
@@ -27,7 +27,7 @@ def palette_array(
     palette[IGNORE_INDEX] = ignore_color
     return palette
 
-# %% ../nbs/07_viz.ipynb #b211f0a9
+# %% ../nbs/07_viz.ipynb #e74b26d5
 def colorize(
     index_mask,  # H×W class indices, a NumPy array or a tensor
     colormap: dict,  # class name -> (r, g, b), in class order
@@ -38,7 +38,7 @@ def colorize(
         index_mask = index_mask.cpu().numpy()
     return palette_array(colormap, ignore_color)[np.asarray(index_mask, dtype=np.uint8)]
 
-# %% ../nbs/07_viz.ipynb #ce217f97
+# %% ../nbs/07_viz.ipynb #2fab6ca8
 def denormalize(
     image: torch.Tensor,  # a normalised frame, 3×H×W
     mean=IMAGENET_MEAN,  # the per-channel mean that normalisation subtracted
@@ -49,7 +49,7 @@ def denormalize(
     rgb = image * torch.tensor(std).view(3, 1, 1) + torch.tensor(mean).view(3, 1, 1)
     return (rgb.clamp(0, 1) * 255).round().byte().permute(1, 2, 0).numpy()
 
-# %% ../nbs/07_viz.ipynb #03664f20
+# %% ../nbs/07_viz.ipynb #c4f04c64
 def overlay(
     image: np.ndarray,  # H×W×3 uint8 frame
     index_mask,  # H×W class indices for it
@@ -60,7 +60,7 @@ def overlay(
     blended = (1 - alpha) * image.astype(np.float32) + alpha * colorize(index_mask, colormap).astype(np.float32)
     return blended.round().astype(np.uint8)
 
-# %% ../nbs/07_viz.ipynb #a355be01
+# %% ../nbs/07_viz.ipynb #13c72c07
 def legend_handles(
     colormap: dict,  # class name -> (r, g, b), in class order
     *masks,  # class-index masks; a class present in any of them gets a patch
@@ -70,7 +70,7 @@ def legend_handles(
     names = list(colormap)
     return [Patch(color=np.array(colormap[names[i]]) / 255, label=names[i]) for i in present if i < len(names)]
 
-# %% ../nbs/07_viz.ipynb #ea4f9570
+# %% ../nbs/07_viz.ipynb #bef57a2b
 def show_prediction(
     image: np.ndarray,  # H×W×3 uint8 frame
     target,  # its H×W ground-truth class indices
@@ -80,17 +80,17 @@ def show_prediction(
     title: str = "",  # the figure's title
 ):  # the matplotlib figure
     "Frame, ground truth, prediction and overlay side by side, with a legend of the classes present."
-    fig, axes = plt.subplots(1, 4, figsize=(20, 4.2))
+    fig, axes = plt.subplots(1, 4, figsize=(14, 3.0))
     panels = [(image, "frame"), (colorize(target, colormap), "ground truth"),
               (colorize(prediction, colormap), "prediction"), (overlay(image, prediction, colormap, alpha), f"overlay (alpha {alpha})")]
     for ax, (picture, name) in zip(axes, panels):
-        ax.imshow(picture); ax.set_title(name); ax.axis("off")
+        ax.imshow(picture); ax.set_title(name, fontsize=10); ax.axis("off")
     fig.legend(handles=legend_handles(colormap, target, prediction), loc="lower center", ncol=8, fontsize=8,
-               bbox_to_anchor=(0.5, -0.08))
+               bbox_to_anchor=(0.5, -0.12))
     fig.suptitle(title)
     return fig
 
-# %% ../nbs/07_viz.ipynb #e9449715
+# %% ../nbs/07_viz.ipynb #21158e74
 def show_errors(
     image: np.ndarray,  # H×W×3 uint8 frame
     target,  # its H×W ground-truth class indices
@@ -102,12 +102,12 @@ def show_errors(
     wrong = (target != prediction) & (target != IGNORE_INDEX)
     shown = image.copy()
     shown[wrong] = (0.4 * shown[wrong] + 0.6 * np.array([255, 0, 0])).astype(np.uint8)
-    fig, ax = plt.subplots(figsize=(8, 6))
+    fig, ax = plt.subplots(figsize=(7, 5.2))
     ax.imshow(shown); ax.axis("off")
     ax.set_title(f"{title}: {wrong.sum() / max((target != IGNORE_INDEX).sum(), 1):.1%} of pixels wrong (red)")
     return fig
 
-# %% ../nbs/07_viz.ipynb #b1afae4c
+# %% ../nbs/07_viz.ipynb #97a2243d
 def show_class_maps(
     probs: torch.Tensor,  # softmax probabilities of one frame, C×H×W
     classes: list,  # the C class names, in order
@@ -118,7 +118,7 @@ def show_class_maps(
     probs = probs.detach().float().cpu()
     shown = [i for i in range(len(classes)) if probs[i].max() >= min_prob]
     rows = max(1, -(-len(shown) // cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(2.4 * cols, 2.0 * rows + 0.6), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(2 * cols, 1.7 * rows + 0.6), squeeze=False)
     for ax in axes.flat: ax.axis("off")
     for ax, i in zip(axes.flat, shown):
         ax.imshow(probs[i].numpy(), vmin=0, vmax=1, cmap="magma"); ax.set_title(classes[i], fontsize=9)
@@ -127,7 +127,7 @@ def show_class_maps(
     fig.suptitle(f"softmax probability per class ({len(classes) - len(shown)} classes below {min_prob} everywhere not shown)")
     return fig
 
-# %% ../nbs/07_viz.ipynb #baade938
+# %% ../nbs/07_viz.ipynb #93adffba
 def show_batch(
     batch: dict,  # a batch from a camseg `DataLoader`: normalised "image"s and their "mask"s
     colormap: dict,  # class name -> (r, g, b), in class order
@@ -136,7 +136,7 @@ def show_batch(
 ):  # the matplotlib figure
     "The first `n` frames of a batch with their masks overlaid."
     n = min(n, len(batch["image"]))
-    fig, axes = plt.subplots(1, n, figsize=(5 * n, 3.8), squeeze=False)
+    fig, axes = plt.subplots(1, n, figsize=(4 * n, 3.1), squeeze=False)
     for ax, image, mask in zip(axes[0], batch["image"][:n], batch["mask"][:n]):
         ax.imshow(overlay(denormalize(image), mask, colormap, alpha)); ax.axis("off")
     axes[0][0].set_title(f"{n} frames with their masks (alpha {alpha})", loc="left")

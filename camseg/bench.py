@@ -237,7 +237,7 @@ import tempfile
 from pathlib import Path
 
 from .checkpoint import model_state, save_checkpoint
-from .export import missing_extra
+from .core import missing_extra
 
 # %% ../nbs/26_bench.ipynb #ac6b5160
 def _predictors_pth_and_onnx(model, config: TrainConfig, classes: list, colors: list) -> tuple:

@@ -307,7 +307,7 @@ def notebook_setup():
     print(_data_line(download="google.colab" in sys.modules))
     print(_device_line())
 
-# %% ../nbs/20_core.ipynb #3f1698e5
+# %% ../nbs/20_core.ipynb #f8c6da69
 EXTRAS = {"onnx": ("onnx", "onnxscript", "onnxruntime"), "video": ("imageio_ffmpeg",)}   # as in settings.ini
 
 class ExtraNotInstalledError(CamsegError, ImportError):
@@ -324,7 +324,7 @@ def import_extra(
         raise ExtraNotInstalledError(f"This needs {module}, which is not installed: "
                                      f"pip install 'camseg[{extra}]'.") from None
 
-# %% ../nbs/20_core.ipynb #9df7b21f
+# %% ../nbs/20_core.ipynb #7d0e03bf
 def missing_extra(
     extra: str,  # a key of `EXTRAS`: `'onnx'` or `'video'`
 ) -> list:  # names of its modules that cannot be found (empty when all are installed)

@@ -188,11 +188,11 @@ class Predictor:
         return (f"Predictor({type(self.model).__name__}, {len(self.classes)} classes, "
                 f"input size {self.size or 'as given'}, {self.device})")
 
-# %% ../nbs/23_predict.ipynb #73415525
+# %% ../nbs/23_predict.ipynb #e9c2c340
 METADATA_KEYS = ("arch", "num_classes", "classes", "colors", "size", "mean", "std", "config", "epoch", "camseg_version")   # what an ONNX file of camseg says about its model
 
 
-# %% ../nbs/23_predict.ipynb #8d5e8936
+# %% ../nbs/23_predict.ipynb #44bf2dde
 class OnnxRuntimeModel:
     "An ONNX Runtime session called as `Predictor` calls a model: a normalised batch in, `{'out': scores}` out (CPU)."
     def __init__(
@@ -209,7 +209,7 @@ class OnnxRuntimeModel:
         x = batch.detach().float().cpu().contiguous().numpy()
         return {"out": torch.from_numpy(self.session.run(None, {self.input_name: x})[0])}
 
-# %% ../nbs/23_predict.ipynb #5d4c098d
+# %% ../nbs/23_predict.ipynb #80051abb
 def ort_session(
     path,  # an `.onnx` file written by `export_onnx`
     device=None,  # `'cuda'`, `'cpu'`, a `torch.device` or None (the best available, as `pick_device`)
@@ -229,7 +229,7 @@ def ort_session(
         raise CheckpointError(f"ONNX Runtime cannot load {path}: {str(e)[:200]}. Export it again with "
                               "`camseg export`.") from e
 
-# %% ../nbs/23_predict.ipynb #c05e21e3
+# %% ../nbs/23_predict.ipynb #83367344
 def onnx_predictor(
     path,  # an `.onnx` file written by `export_onnx`, with camseg's metadata
     device=None,  # `'cuda'`, `'cpu'`, a `torch.device` or None (the best available)

@@ -121,12 +121,13 @@ def run_beside(command: str, work: Path, stop: threading.Event) -> threading.Thr
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("notebooks", nargs="*", help="names like 01_data (default: every notebook)")
+    p.add_argument("notebooks", nargs="*", help="names like 01_data (default: every notebook with a Colab badge)")
     p.add_argument("--data", default=ROOT.parent / "shared" / "data" / "Camseq_2007", type=Path)
     p.add_argument("--out", type=Path, help="save the executed notebooks here")
     p.add_argument("--beside", metavar="CMD", help="a CPU-heavy command to run beside the check, again and again")
     args = p.parse_args(argv)
-    names = args.notebooks or sorted(p.stem for p in (ROOT / "nbs").glob("*.ipynb"))
+    names = args.notebooks or sorted(p.stem for p in (ROOT / "nbs").glob("*.ipynb")   # those that open in Colab:
+                                     if "colab-badge" in p.read_text())               # not the test notebooks
     work = Path(tempfile.mkdtemp(prefix="camseg-colab-"))
     start = time.perf_counter()
     base_site = base_venv(work / "venv")

@@ -14,7 +14,7 @@ import os
 import random
 import time
 from contextlib import contextmanager, nullcontext
-from dataclasses import asdict, fields, replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np

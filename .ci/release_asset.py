@@ -1,7 +1,7 @@
 """Write the published checkpoint: a run's best.pth with its weights stored in float16, half the size.
 
 camseg loads it like any checkpoint (the weights go back to float32 in the model). The release workflow attaches
-the file to the GitHub release; camseg.train.PUBLISHED holds its SHA-256, which this prints.
+the file to the GitHub release; camseg.runs.PUBLISHED holds its SHA-256, which this prints.
 Usage: python .ci/release_asset.py runs/cpu_recipe/best.pth .github/release/cpu_recipe.pth"""
 import hashlib, sys
 from pathlib import Path

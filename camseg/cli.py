@@ -240,7 +240,7 @@ def train_summary(
 def cmd_train(
     args,  # the parsed arguments of `camseg train`
 ):
-    from camseg.train import train
+    from camseg.runs import train
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise ConfigError(f"--out {out} is a file, not a folder: choose a folder for the run.")

@@ -33,7 +33,8 @@ from .checkpoint import CheckpointError, check_checkpoint, load_checkpoint, mode
 from .core import (CLASS_WEIGHTINGS, CamsegError, ConfigError, TrainConfig, atomic_path, config_changes,
                          RUN_FILES, config_from_dict, cpu_recipe, json_text, progress_bar, stop_if_terminated, temporaries,
                          write_atomic)
-from .data import DataError, camseq_path, default_data_dir, download_file, sha256_file, verify_sha256
+from .data import DataError
+from .layouts import camseq_path, default_data_dir, download_file, sha256_file, verify_sha256
 from .dataset import IGNORE_INDEX, IMAGENET_MEAN, IMAGENET_STD, CamSeqDataset
 from .distributed import (all_reduce_result, distributed_model, init_distributed, mean_over_processes,
                                 process_rank, shard)

@@ -6,17 +6,17 @@
 __all__ = ['CAMSEQ_CLASSES', 'CAMVID11_GROUPS', 'CAMVID11_CLASSES', 'DataError', 'read_text_file', 'read_colormap',
            'write_colormap', 'read_codes', 'generated_colors', 'camvid_palette']
 
-# %% ../nbs/01_data.ipynb #58b105c8
+# %% ../nbs/01_data.ipynb #ce0a19de
 import colorsys
 from pathlib import Path
 
 from .core import CamsegError, file_error
 
-# %% ../nbs/01_data.ipynb #5daa8d97
+# %% ../nbs/01_data.ipynb #80f513e3
 class DataError(CamsegError, ValueError):
     "Data on disk that camseg cannot use: a wrong checksum, an unsafe archive, a bad palette, a missing partner file."
 
-# %% ../nbs/01_data.ipynb #566c5aa6
+# %% ../nbs/01_data.ipynb #f16b6df9
 def _encoding_hint(data: bytes) -> str:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data:
         return "it looks like UTF-16"
@@ -40,7 +40,7 @@ def read_text_file(
         raise DataError(f"{path} holds NUL bytes ({_encoding_hint(data)}): save it as UTF-8.")
     return text
 
-# %% ../nbs/01_data.ipynb #d3693b21
+# %% ../nbs/01_data.ipynb #eeec9d70
 def _parse_colormap_line(line: str, where: str):
     parts = line.split()
     if len(parts) != 4:
@@ -71,7 +71,7 @@ def read_colormap(
     if not colormap: raise DataError(f"{path} holds no classes.")
     return colormap
 
-# %% ../nbs/01_data.ipynb #b4b73119
+# %% ../nbs/01_data.ipynb #d06c7aeb
 CAMSEQ_CLASSES = {  # the 32 classes of CamSeq01's label_colors.txt, in file order
     "Animal": (64, 128, 64), "Archway": (192, 0, 128), "Bicyclist": (0, 128, 192), "Bridge": (0, 128, 64),
     "Building": (128, 0, 0), "Car": (64, 0, 128), "CartLuggagePram": (64, 0, 192), "Child": (192, 128, 64),
@@ -84,7 +84,7 @@ CAMSEQ_CLASSES = {  # the 32 classes of CamSeq01's label_colors.txt, in file ord
     "Tunnel": (64, 0, 64), "VegetationMisc": (192, 192, 0), "Void": (0, 0, 0), "Wall": (64, 192, 0),
 }
 
-# %% ../nbs/01_data.ipynb #e2dccaeb
+# %% ../nbs/01_data.ipynb #46fa520a
 def write_colormap(
     colormap: dict,  # class name -> `(r, g, b)`
     path,  # the file to write
@@ -94,7 +94,7 @@ def write_colormap(
     Path(path).write_text("\n".join(lines) + "\n")
     return Path(path)
 
-# %% ../nbs/01_data.ipynb #45d93687
+# %% ../nbs/01_data.ipynb #741ec42f
 CAMVID11_GROUPS = {  # CamVid-11 class: the CamVid/CamSeq classes it groups (SegNet's table); the rest is void
     "Sky": ["Sky"],
     "Building": ["Building", "Wall", "Bridge", "Tunnel", "Archway"],
@@ -114,7 +114,7 @@ CAMVID11_CLASSES = {  # the 11 classes in SegNet's index order (0-10; 11 is void
     "Car": (64, 0, 128), "Pedestrian": (64, 64, 0), "Bicyclist": (0, 128, 192),
 }
 
-# %% ../nbs/01_data.ipynb #c51d0eea
+# %% ../nbs/01_data.ipynb #689376ea
 def read_codes(
     path,  # a `codes.txt`, or its folder
 ) -> list:  # class names; index i names mask value i
@@ -133,7 +133,7 @@ def read_codes(
     if not names: raise DataError(f"{path} holds no class names.")
     return names
 
-# %% ../nbs/01_data.ipynb #7362dd9c
+# %% ../nbs/01_data.ipynb #0735fe41
 def generated_colors():  # a never-ending generator of `(r, g, b)` tuples
     "Distinct, bright colours without end: hues a golden angle apart, at three levels of brightness."
     i = 0

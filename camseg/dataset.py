@@ -8,7 +8,7 @@ __all__ = ['IGNORE_INDEX', 'MAX_UNKNOWN_SHARE', 'MAX_IMAGE_PIXELS', 'INDEX_MODES
            'load_rgb', 'load_index_mask', 'load_color_mask', 'check_labels', 'camvid11_class', 'label_table',
            'class_colormap', 'default_transforms', 'to_tensors', 'CamSeqDataset', 'pixel_counts']
 
-# %% ../nbs/02_dataset.ipynb #5da3a388
+# %% ../nbs/02_dataset.ipynb #157ed2d2
 import os
 import threading
 from functools import lru_cache
@@ -24,7 +24,7 @@ from .core import CLASS_SETS, ConfigError, file_error
 from .data import CAMVID11_CLASSES, CAMVID11_GROUPS, DataError
 from .layouts import LAYOUT_FILES, read_folder
 
-# %% ../nbs/02_dataset.ipynb #6f2bac88
+# %% ../nbs/02_dataset.ipynb #fcb3c49a
 def pack_rgb(
     rgb: np.ndarray,  # uint8 array whose last axis is `(r, g, b)`, e.g. H×W×3
 ) -> np.ndarray:  # int32 array of the same shape less the last axis
@@ -51,7 +51,7 @@ def rgb_to_index(
     lut = _color_lut(tuple(tuple(c) for c in colormap.values()))
     return lut[pack_rgb(np.asarray(mask_rgb))]
 
-# %% ../nbs/02_dataset.ipynb #c2ef2ff7
+# %% ../nbs/02_dataset.ipynb #c9edcc33
 def count_unknown(
     index_mask,  # H×W class indices (array or tensor)
 ) -> int:  # the number of 255 pixels
@@ -77,7 +77,7 @@ def env_setting(
         raise ConfigError(f"{name}={text!r} is not a positive {kind.__name__}: set it to e.g. {default}, or unset it.")
     return value
 
-# %% ../nbs/02_dataset.ipynb #9c14df8f
+# %% ../nbs/02_dataset.ipynb #33f5c72f
 def _unknown_cause(path: Path) -> str:
     if path.suffix.lower() in (".jpg", ".jpeg"):
         return "it is a JPEG, whose lossy compression changes the colours along every edge: save masks as PNG."
@@ -95,7 +95,7 @@ def check_unknown(
                         f"{_unknown_cause(Path(path))} To accept it, set CAMSEG_MAX_UNKNOWN (e.g. =0.05 for 5%).")
     return index_mask
 
-# %% ../nbs/02_dataset.ipynb #4ce7529e
+# %% ../nbs/02_dataset.ipynb #c5783802
 MAX_IMAGE_PIXELS = 100_000_000  # the largest image camseg opens, in pixels (CAMSEG_MAX_PIXELS overrides it)
 _PILLOW_LIMIT = threading.Lock()
 
@@ -113,7 +113,7 @@ def _too_large(path, size: tuple, limit: int) -> DataError:
     return DataError(f"{path} is {w}×{h}, {w * h} pixels, more than the {limit} camseg opens (a guard against "
                      f"decompression bombs): if the image is genuine, raise the limit, e.g. CAMSEG_MAX_PIXELS={w * h}.")
 
-# %% ../nbs/02_dataset.ipynb #242447d4
+# %% ../nbs/02_dataset.ipynb #6889310a
 def open_image(
     path,  # an image file
 ) -> Image.Image:  # the open PIL image (use it in a `with` block)
@@ -130,7 +130,7 @@ def open_image(
         raise _too_large(path, im.size, limit)
     return im
 
-# %% ../nbs/02_dataset.ipynb #36b539af
+# %% ../nbs/02_dataset.ipynb #2376d4a0
 def _pixels(im: Image.Image, path, mode: str = None) -> np.ndarray:
     "The pixels of the open image `im`, upright (its EXIF orientation applied), as `mode` if given; one-line errors."
     try:
@@ -153,7 +153,7 @@ def to_8_bits(
     bits = 16 if im.mode.startswith("I;16") else next(b for b in (8, 16, 32) if top < 1 << b)
     return Image.fromarray((values.clip(0) >> (bits - 8)).astype(np.uint8))
 
-# %% ../nbs/02_dataset.ipynb #7f9f6d3a
+# %% ../nbs/02_dataset.ipynb #939762bf
 def image_rgb(
     im: Image.Image,  # an open PIL image, of any mode
 ) -> np.ndarray:  # H×W×3 uint8 RGB, upright
@@ -167,7 +167,7 @@ def load_rgb(
     with open_image(path) as im:
         return _pixels(im, path, "RGB")
 
-# %% ../nbs/02_dataset.ipynb #45a05cae
+# %% ../nbs/02_dataset.ipynb #22f19089
 INDEX_MODES = ("L", "P", "I", "I;16")   # PIL modes of single-channel images: one number per pixel
 
 def load_index_mask(
@@ -194,7 +194,7 @@ def load_color_mask(
                             "labels/ and a codes.txt naming the classes) or SegNet's (CamVid-11 indices, --layout segnet).")
         return _pixels(im, path, "RGB")
 
-# %% ../nbs/02_dataset.ipynb #5632757d
+# %% ../nbs/02_dataset.ipynb #9a4f8e74
 def check_labels(
     mask: np.ndarray,  # H×W label values as read from a file
     num_labels: int,  # how many labels there are (values 0 to `num_labels`-1)
@@ -219,7 +219,7 @@ def camvid11_class(
         return name
     return next((group for group, members in CAMVID11_GROUPS.items() if name in members), None)
 
-# %% ../nbs/02_dataset.ipynb #8e4f0839
+# %% ../nbs/02_dataset.ipynb #10cc3759
 def label_table(
     labels: list,  # the label names, in the order of the masks' values
     classes: list,  # the names of the classes to learn, in index order
@@ -246,7 +246,7 @@ def class_colormap(
         return dict(CAMVID11_CLASSES)
     return {name: color for name, color in labels.items() if name not in drop}
 
-# %% ../nbs/02_dataset.ipynb #7d017eb5
+# %% ../nbs/02_dataset.ipynb #dbf4f64d
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 
@@ -262,7 +262,7 @@ def to_tensors(
     return dict(image=torch.from_numpy(np.ascontiguousarray(image.transpose(2, 0, 1), dtype=np.float32)),
                 mask=torch.from_numpy(np.asarray(mask, dtype=np.int64)))
 
-# %% ../nbs/02_dataset.ipynb #720aa378
+# %% ../nbs/02_dataset.ipynb #50e5919f
 class CamSeqDataset(Dataset):
     "Frames and masks of a data folder in any layout (detected, or `layout`), in name (temporal) order."
     def __init__(
@@ -371,7 +371,7 @@ class CamSeqDataset(Dataset):
     def __repr__(self):
         return f"CamSeqDataset({self.root.name!r}, {self.layout} layout, {len(self)} frames, {self.num_classes} classes)"
 
-# %% ../nbs/02_dataset.ipynb #e808b91a
+# %% ../nbs/02_dataset.ipynb #4e6cafd7
 def pixel_counts(
     dataset,  # a `CamSeqDataset` (or anything with `load_mask`, `classes` and `num_classes`)
 ) -> dict:  # class name -> pixel count, then `'ignored'` -> pixels of 255

@@ -11,7 +11,7 @@ __all__ = ['CAMSEQ_URL', 'CAMSEQ_SHA256', 'CAMSEQ_FOLDER', 'DOWNLOAD_TIMEOUT', '
            'make_fake_fastai', 'pair_frames', 'suffix_of_masks', 'fastai_splits', 'find_pairs', 'layout_labels',
            'DataFolder', 'read_folder', 'notebook_setup']
 
-# %% ../nbs/21_layouts.ipynb #90c0615b
+# %% ../nbs/21_layouts.ipynb #c12b06c5
 import hashlib
 import os
 import secrets
@@ -31,19 +31,19 @@ from .core import (LAYOUT_NAMES, CamsegError, ConfigError, atomic_path, device_l
 from .data import (CAMSEQ_CLASSES, CAMVID11_CLASSES, DataError, camvid_palette, read_codes, read_colormap,
                          read_text_file, write_colormap)
 
-# %% ../nbs/21_layouts.ipynb #e246d1c8
+# %% ../nbs/21_layouts.ipynb #8a6fd0bc
 CAMSEQ_URL = ("https://github.com/pvateekul/2110531_DSDE_2023s1/raw/main/"
               "code/Week05_Intro_Deep_Learning/data/Camseq_2007.zip")
 CAMSEQ_SHA256 = "04924a649c8c6d786118bbe34fadb4f701346ab7a9cb8a7513a66b1e6c99030b"
 CAMSEQ_FOLDER = "Camseq_2007"  # the folder the zip unpacks to
 
-# %% ../nbs/21_layouts.ipynb #193c69b6
+# %% ../nbs/21_layouts.ipynb #1fbfc955
 def default_data_dir() -> Path:  # the cache folder (not created here)
     "The folder where camseg keeps downloaded data: `$XDG_CACHE_HOME/camseg` or `~/.cache/camseg`."
     cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(cache) / "camseg"
 
-# %% ../nbs/21_layouts.ipynb #d25d3a6c
+# %% ../nbs/21_layouts.ipynb #bfa9eb4d
 def sha256_file(
     path,  # any file, read in 1 MiB chunks
 ) -> str:  # 64 lowercase hex digits
@@ -54,7 +54,7 @@ def sha256_file(
             digest.update(chunk)
     return digest.hexdigest()
 
-# %% ../nbs/21_layouts.ipynb #b6d97fdf
+# %% ../nbs/21_layouts.ipynb #1f48aa33
 DOWNLOAD_TIMEOUT = 60  # seconds without an answer from the server before a download gives up
 
 def _timed_out(error: OSError) -> bool:
@@ -83,7 +83,7 @@ def download_file(
         raise
     return dest
 
-# %% ../nbs/21_layouts.ipynb #cc39ad24
+# %% ../nbs/21_layouts.ipynb #65284c2f
 def verify_sha256(
     path,  # the file to check (moved aside to `path.bad-<sha12>` when it does not match)
     expected: str,  # the SHA-256 it must have, in hex
@@ -98,7 +98,7 @@ def verify_sha256(
                         f"need it); try again, or put the right file at {display_path(path)}.")
     return path
 
-# %% ../nbs/21_layouts.ipynb #175ba03e
+# %% ../nbs/21_layouts.ipynb #0bf9caf3
 def _is_symlink(info: zipfile.ZipInfo) -> bool:
     return stat.S_ISLNK(info.external_attr >> 16)
 
@@ -125,7 +125,7 @@ def safe_extract(
         zf.extractall(dest)
     return dest
 
-# %% ../nbs/21_layouts.ipynb #c50e1b62
+# %% ../nbs/21_layouts.ipynb #40e8ac40
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff")
 
 def image_files(
@@ -139,7 +139,7 @@ def image_files(
     return sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES and p.stem.endswith(suffix)
                   and not p.name.startswith("."))
 
-# %% ../nbs/21_layouts.ipynb #b80c3d0e
+# %% ../nbs/21_layouts.ipynb #3ac6409f
 def frames_by_stem(
     paths: list,  # image files of one folder
 ) -> dict:  # stem -> `Path`, in the order of `paths`
@@ -152,7 +152,7 @@ def frames_by_stem(
         found[path.stem] = path
     return found
 
-# %% ../nbs/21_layouts.ipynb #f0fa58ad
+# %% ../nbs/21_layouts.ipynb #31f1c14e
 LAYOUT_FILES = {  # what a folder of each layout holds
     "flat": "X.png frames and X_L.png colour masks side by side, with label_colors.txt",
     "sibling": "images/ of frames, labels/ (or masks/) of X_L.png or X.png colour masks, and label_colors.txt",
@@ -160,14 +160,14 @@ LAYOUT_FILES = {  # what a folder of each layout holds
     "fastai": "images/ of frames, labels/ of X_P.png index masks, codes.txt, and valid.txt (optional)",
 }
 
-# %% ../nbs/21_layouts.ipynb #8c1cfdf5
+# %% ../nbs/21_layouts.ipynb #793962c0
 def segnet_splits(
     root,  # a data folder
 ) -> list:  # a subset of `['train', 'val', 'test']`
     "The splits `s` of a SegNet-style folder that have both `s/` (frames) and `sannot/` (masks), in train, val, test order."
     return [s for s in ("train", "val", "test") if (Path(root) / s).is_dir() and (Path(root) / f"{s}annot").is_dir()]
 
-# %% ../nbs/21_layouts.ipynb #27152dbc
+# %% ../nbs/21_layouts.ipynb #71712abb
 def layout_signs(
     root,  # a data folder
 ) -> dict:  # layout name -> the files found that show it
@@ -185,7 +185,7 @@ def layout_signs(
         signs["fastai"] = "codes.txt, images/ and labels/"
     return signs
 
-# %% ../nbs/21_layouts.ipynb #d1bde0a1
+# %% ../nbs/21_layouts.ipynb #e614c998
 def looked_for() -> str:  # one `layout: files` clause per layout, joined by '; '
     "What camseg looks for in a data folder, one layout after another, for error messages."
     return "; ".join(f"{name}: {files}" for name, files in LAYOUT_FILES.items())
@@ -203,7 +203,7 @@ def detect_layout(
     raise DataError(f"{root} mixes layouts: {found}. Keep one dataset per folder, or choose one with "
                     f"layout= (on the command line, --layout {' or --layout '.join(signs)}).")
 
-# %% ../nbs/21_layouts.ipynb #f987285f
+# %% ../nbs/21_layouts.ipynb #ce70abfa
 def resolve_layout(
     root,  # a data folder
     layout: str = None,  # one of `LAYOUT_NAMES`, or None to detect it
@@ -217,7 +217,7 @@ def resolve_layout(
         raise DataError(f"{root} is not in the {layout} layout, which needs {LAYOUT_FILES[layout]}.")
     return layout
 
-# %% ../nbs/21_layouts.ipynb #eb31d984
+# %% ../nbs/21_layouts.ipynb #16f8bba7
 def layout_frames(
     root,  # a data folder
     layout: str,  # its layout (one of `LAYOUT_NAMES`)
@@ -236,14 +236,14 @@ def frame_files(
     signs = layout_signs(folder)
     return layout_frames(folder, *signs) if len(signs) == 1 else layout_frames(folder, "flat")
 
-# %% ../nbs/21_layouts.ipynb #5a3dca01
+# %% ../nbs/21_layouts.ipynb #46d7d041
 def is_camseq_folder(
     path,  # any path (a missing one gives False)
 ) -> bool:  # True if some layout's files are there
     "Whether `path` holds the files of at least one layout camseg reads (see `layout_signs`)."
     return bool(layout_signs(path))
 
-# %% ../nbs/21_layouts.ipynb #539b1180
+# %% ../nbs/21_layouts.ipynb #9e904fa5
 def _temporary_folder(final: Path) -> Path:
     "A fresh hidden folder beside `final`, named after this process, for work that is renamed to `final` when done."
     tmp = final.with_name(f".{final.name}.{os.getpid()}.{secrets.token_hex(3)}.tmp")
@@ -292,11 +292,11 @@ def download_camseq(
     verify_sha256(zip_path, sha256)
     return extract_into_place(zip_path, folder)
 
-# %% ../nbs/21_layouts.ipynb #852c4b43
+# %% ../nbs/21_layouts.ipynb #64385553
 class CamSeqNotFoundError(CamsegError, FileNotFoundError):
     "The CamSeq data is not on disk and could not be downloaded."
 
-# %% ../nbs/21_layouts.ipynb #badc706e
+# %% ../nbs/21_layouts.ipynb #fa3920f7
 def _offline_message(error) -> str:
     return (f"Could not download CamSeq ({error}). Put Camseq_2007.zip (from {CAMSEQ_URL}) in "
             f"{display_path(default_data_dir())}, or point camseg at an unpacked copy: --data FOLDER on the command line, "
@@ -324,7 +324,7 @@ def camseq_path(
     except OSError as e:  # URLError, socket and HTTP errors are all OSErrors
         raise CamSeqNotFoundError(_offline_message(e)) from e
 
-# %% ../nbs/21_layouts.ipynb #fa535754
+# %% ../nbs/21_layouts.ipynb #64a1c699
 def _fake_mask(rng, classes: int, size) -> np.ndarray:
     "A class-index mask of horizontal bands with a rectangle in it, like a road scene drawn by a child."
     h, w = size
@@ -359,7 +359,7 @@ def make_fake_camseq(
         Image.fromarray(palette[index]).save(dest / f"{stem}_L.png")
     return dest
 
-# %% ../nbs/21_layouts.ipynb #712f565b
+# %% ../nbs/21_layouts.ipynb #78231cc3
 def make_fake_sibling(
     dest,  # the folder to write into (created if missing)
     n_frames: int = 8,  # how many frames to write
@@ -382,7 +382,7 @@ def make_fake_sibling(
         Image.fromarray(palette[index]).save(dest / mask_dir / f"{stem}{mask_suffix}.png")
     return dest
 
-# %% ../nbs/21_layouts.ipynb #c4f5dd66
+# %% ../nbs/21_layouts.ipynb #e2903e96
 def make_fake_segnet(
     dest,  # the folder to write into (created if missing)
     n_frames=(4, 2, 2),  # `(train, val, test)` frame counts
@@ -404,7 +404,7 @@ def make_fake_segnet(
             count += 1
     return dest
 
-# %% ../nbs/21_layouts.ipynb #f3674c44
+# %% ../nbs/21_layouts.ipynb #a8dce304
 def make_fake_fastai(
     dest,  # the folder to write into (created if missing)
     n_frames: int = 8,  # how many frames to write
@@ -426,7 +426,7 @@ def make_fake_fastai(
     (dest / "valid.txt").write_text("".join(f"{stem}.png\n" for stem in stems[n_frames - n_valid:]))
     return dest
 
-# %% ../nbs/21_layouts.ipynb #914fee1d
+# %% ../nbs/21_layouts.ipynb #95f91b5b
 def _relative(path: Path, base: Path) -> str:
     return str(path.relative_to(base)) if path.is_relative_to(base) else str(path)
 
@@ -451,7 +451,7 @@ def pair_frames(
         raise DataError(f"No images found in {root}.")
     return [(images[s], masks[s]) for s in sorted(images)]
 
-# %% ../nbs/21_layouts.ipynb #deab9dc2
+# %% ../nbs/21_layouts.ipynb #250708b9
 def suffix_of_masks(
     mask_dir,  # a folder of masks
     suffix: str,  # the suffix to test, e.g. `'_L'` or `'_P'`
@@ -460,7 +460,7 @@ def suffix_of_masks(
     masks = image_files(mask_dir)
     return suffix if masks and all(p.stem.endswith(suffix) for p in masks) else ""
 
-# %% ../nbs/21_layouts.ipynb #67524d54
+# %% ../nbs/21_layouts.ipynb #0681604e
 def fastai_splits(
     root,  # a fastai-layout data folder (`images/`, `labels/`, maybe `valid.txt`)
     pairs: list,  # its `(image, mask)` pairs, from `pair_frames`
@@ -477,7 +477,7 @@ def fastai_splits(
                         "Correct valid.txt, or put the frames back.")
     return ["val" if image.stem in valid else "train" for image, _ in pairs]
 
-# %% ../nbs/21_layouts.ipynb #dccde3d7
+# %% ../nbs/21_layouts.ipynb #4d26c5fc
 def find_pairs(
     root,  # the data folder
     layout: str,  # one of `LAYOUT_NAMES`: `'flat'`, `'sibling'`, `'segnet'` or `'fastai'`
@@ -495,7 +495,7 @@ def find_pairs(
     pairs = pair_frames(root / "images", suffix_of_masks(root / "labels", "_P"), root / "labels")
     return pairs, fastai_splits(root, pairs)
 
-# %% ../nbs/21_layouts.ipynb #25d73e0e
+# %% ../nbs/21_layouts.ipynb #1cfa77e4
 COLOR_LAYOUTS = ("flat", "sibling")   # layouts whose masks are colours; the others store class indices
 
 def layout_labels(
@@ -510,7 +510,7 @@ def layout_labels(
         return {**CAMVID11_CLASSES, "Void": (0, 0, 0)}   # values 0-10, and 11: void
     return camvid_palette(read_codes(root / "codes.txt"))
 
-# %% ../nbs/21_layouts.ipynb #1e2ba118
+# %% ../nbs/21_layouts.ipynb #86b38af9
 @dataclass
 class DataFolder:
     "A data folder as camseg reads it: its layout, its frames paired with their masks, their labels and its split."
@@ -538,7 +538,7 @@ class DataFolder:
             return f"valid.txt: {counts['val']} val frames (also the test set: fastai has none), {counts['train']} train"
         return "none in the folder, so sequential 70/15/15 in name order"
 
-# %% ../nbs/21_layouts.ipynb #8a30f2f5
+# %% ../nbs/21_layouts.ipynb #56cbfd97
 def read_folder(
     root,  # a data folder
     layout: str = None,  # one of `LAYOUT_NAMES`, or None to detect it
@@ -549,7 +549,7 @@ def read_folder(
     pairs, splits = find_pairs(root, layout)
     return DataFolder(root, layout, pairs, splits, layout_labels(root, layout))
 
-# %% ../nbs/21_layouts.ipynb #0fd4fa9c
+# %% ../nbs/21_layouts.ipynb #ccddf0d8
 def _data_line(download: bool) -> str:
     source = "CAMSEG_DATA" if os.environ.get("CAMSEG_DATA") else "the cache folder"
     try:

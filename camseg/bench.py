@@ -25,7 +25,7 @@ from torch.utils.data import DataLoader, Subset
 
 from ._course import (CourseDataset, course_decode, course_metrics, course_normalize, course_predict_batch,
                             course_train_step)
-from .data import camseq_path
+from .layouts import camseq_path
 from .dataset import CamSeqDataset, rgb_to_index
 from .metrics import ConfusionMatrix
 from .model import create_model, pick_device

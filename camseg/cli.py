@@ -119,7 +119,8 @@ def collect_images(
     inputs,  # file and folder paths, as given on the command line
 ) -> list:  # image `Path`s in the order given, without duplicates
     "Image files among `inputs`: files, or folders (a data folder's frames; else its images but `_L` masks), each once."
-    from camseg.data import DataError, frame_files
+    from camseg.data import DataError
+    from camseg.layouts import frame_files
     found = []
     for item in map(Path, inputs):
         if item.is_dir():
@@ -206,7 +207,7 @@ def render_prediction(
 def cmd_download(
     args,  # the parsed arguments of `camseg download`
 ):
-    from camseg.data import download_camseq
+    from camseg.layouts import download_camseq
     print(download_camseq(args.dest))
 
 # %% ../nbs/24_cli.ipynb #d37a0130
@@ -287,7 +288,8 @@ def cmd_evaluate(
 ):
     import torch
     from camseg.checkpoint import check_checkpoint
-    from camseg.data import DataError, camseq_path
+    from camseg.data import DataError
+    from camseg.layouts import camseq_path
     from camseg.dataset import CamSeqDataset
     from camseg.metrics import evaluate
     from camseg.predict import Predictor

@@ -6,7 +6,7 @@
 __all__ = ['LAYOUT_NAMES', 'CLASS_SETS', 'ARCH_NAMES', 'CLASS_WEIGHTINGS', 'RECIPES', 'RUN_FILES', 'EXTRAS', 'CamsegError',
            'ConfigError', 'setting', 'TrainConfig', 'cpu_recipe', 'config_from_dict', 'config_changes', 'display_path',
            'temporaries', 'atomic_path', 'write_atomic', 'json_text', 'UserFileError', 'file_error', 'Terminated',
-           'stop_if_terminated', 'sigterm_as_interrupt', 'progress_bar', 'notebook_setup', 'ExtraNotInstalledError',
+           'stop_if_terminated', 'sigterm_as_interrupt', 'progress_bar', 'device_line', 'ExtraNotInstalledError',
            'import_extra', 'missing_extra']
 
 # %% ../nbs/20_core.ipynb #e883b979
@@ -285,27 +285,14 @@ def progress_bar(
     return tqdm(iterable, **kwargs)
 
 # %% ../nbs/20_core.ipynb #3f29c2f5
-def _data_line(download: bool) -> str:
-    from camseg.data import CamSeqNotFoundError, camseq_path
-    source = "CAMSEG_DATA" if os.environ.get("CAMSEG_DATA") else "the cache folder"
-    try:
-        return f"data: {camseq_path(download=download).name}, from {source}"
-    except CamSeqNotFoundError:
-        return ("data: not downloaded yet; the cells that need CamSeq download it (95 MB) when they run, "
-                "or set CAMSEG_DATA to a copy you have")
-
-def _device_line() -> str:
+def device_line() -> str:  # one line of text
+    "Which device camseg will use (a GPU if PyTorch sees one, else the CPU), and which recipe suits it."
     import torch
     if torch.cuda.is_available():
         return (f"device: {torch.cuda.get_device_name()}. camseg trains on this GPU with float16 mixed precision; "
                 "the course's own recipe (ResNet-50, full size) fits.")
     return (f"device: CPU, {os.cpu_count()} cores, no GPU. camseg uses the CPU recipe (MobileNetV3 from scratch at "
             "360x480) where the notebooks train; in Colab, Runtime > Change runtime type > GPU makes it faster.")
-
-def notebook_setup():
-    "Print where the data is (downloading it in Colab) and which device camseg will use."
-    print(_data_line(download="google.colab" in sys.modules))
-    print(_device_line())
 
 # %% ../nbs/20_core.ipynb #f8c6da69
 EXTRAS = {"onnx": ("onnx", "onnxscript", "onnxruntime"), "video": ("imageio_ffmpeg",)}   # as in settings.ini

@@ -20,7 +20,8 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from .checkpoint import check_checkpoint, load_checkpoint
 from .core import CamsegError, file_error, json_text, write_atomic
-from .data import DataError, camseq_path
+from .data import DataError
+from .layouts import camseq_path
 from .dataset import CamSeqDataset
 from .metrics import EvalResult, evaluate
 from .model import count_parameters

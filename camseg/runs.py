@@ -26,7 +26,8 @@ import camseg
 from .checkpoint import CheckpointError, check_checkpoint, load_checkpoint, model_state, save_checkpoint, training_state
 from .core import (CamsegError, ConfigError, TrainConfig, RUN_FILES, config_changes, config_from_dict, cpu_recipe,
                          json_text, progress_bar, temporaries, write_atomic)
-from .data import DataError, camseq_path, default_data_dir, download_file, sha256_file, verify_sha256
+from .data import DataError
+from .layouts import camseq_path, default_data_dir, download_file, sha256_file, verify_sha256
 from .distributed import (all_reduce_result, distributed_model, init_distributed, mean_over_processes,
                                 process_rank, shard)
 from .metrics import evaluate

@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from .core import CamsegError, ConfigError, atomic_path, import_extra, progress_bar
-from .data import IMAGE_SUFFIXES, frames_by_stem
+from .layouts import IMAGE_SUFFIXES, frames_by_stem
 from .dataset import IGNORE_INDEX, load_rgb, open_image
 from .predict import Predictor, logits_to_predictions
 from .viz import colorize, overlay

@@ -1,7 +1,7 @@
 """Write README.md from nbs/index.ipynb, or with --check fail if they differ.
 
 README.md is the home page's markdown cells, in order, with the outputs of its code cells that a reader should see:
-figures (PNG outputs, saved as nbs/images/index_N.png and linked by their GitHub URL, so that they show on GitHub
+figures (PNG or JPEG outputs, saved as nbs/images/index_N.png or .jpg and linked by their GitHub URL, so that they show on GitHub
 and on PyPI alike) and markdown (the results table, generated from report cards). nbdev_readme needs Quarto, which
 cannot be installed everywhere; the home page is plain markdown, so this is enough."""
 import base64, configparser, json, re, sys
@@ -20,9 +20,10 @@ def cell_parts(i: int, cell: dict, images: dict) -> list:
         data = output.get("data", {})
         if "text/markdown" in data:
             parts.append("".join(data["text/markdown"]).strip())
-        elif "image/png" in data:
-            name = f"nbs/images/index_{i}_{j}.png"
-            images[name] = base64.b64decode("".join(data["image/png"]))
+        elif "image/png" in data or "image/jpeg" in data:
+            kind, suffix = ("image/png", "png") if "image/png" in data else ("image/jpeg", "jpg")
+            name = f"nbs/images/index_{i}_{j}.{suffix}"
+            images[name] = base64.b64decode("".join(data[kind]))
             parts.append(f"![the figure of the home page]({RAW}{name})")
     return parts
 

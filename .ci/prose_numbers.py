@@ -1,4 +1,4 @@
-"""Every score the prose states must be one that was measured: `python .ci/numbers.py [NOTEBOOK ...]`.
+"""Every score the prose states must be one that was measured: `python .ci/prose_numbers.py [NOTEBOOK ...]`.
 
 It takes every number written with three decimals (0.xxx) in the markdown cells of the course's lessons (notebooks
 numbered below 20, and the home page, from which README.md is written). Each must appear in an output of the same

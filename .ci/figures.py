@@ -1,0 +1,48 @@
+"""Figures at screen resolution: `python .ci/figures.py` after executing notebooks (`--check` in CI: change nothing).
+
+The docs page shows a figure at most about 1000 pixels wide, and matplotlib draws a wide figure at up to 1600. Each figure in a
+committed output wider than MAX_WIDTH is scaled down to it (Lanczos) and stored as JPEG (quality QUALITY); a PNG
+figure heavier than MAX_PNG bytes is stored as JPEG too, which is far lighter for photos and masks. The figure is the
+same drawing from the same run; only its pixels are fewer. A second run changes nothing."""
+import base64, io, json, sys
+from pathlib import Path
+
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parent.parent
+MAX_WIDTH, QUALITY, MAX_PNG = 1000, 80, 80_000
+
+def lighter(kind: str, data: bytes):
+    "The figure as (kind, bytes) at screen resolution, or None when it already is."
+    im = Image.open(io.BytesIO(data))
+    if im.width <= MAX_WIDTH and not (kind == "image/png" and len(data) > MAX_PNG):
+        return None
+    if im.width > MAX_WIDTH:
+        im = im.resize((MAX_WIDTH, round(im.height * MAX_WIDTH / im.width)), Image.LANCZOS)
+    out = io.BytesIO()
+    im.convert("RGB").save(out, "JPEG", quality=QUALITY, optimize=True)
+    return "image/jpeg", out.getvalue()
+
+def process(path: Path, write: bool) -> int:
+    nb, changed = json.loads(path.read_text()), 0
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            for kind in [k for k in data if k in ("image/png", "image/jpeg")]:
+                new = lighter(kind, base64.b64decode("".join(data[kind])))
+                if new is None: continue
+                changed += 1
+                del data[kind]
+                data[new[0]] = base64.b64encode(new[1]).decode()
+                output.get("metadata", {}).pop(kind, None)
+    if changed and write:
+        path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+    return changed
+
+if __name__ == "__main__":
+    check = "--check" in sys.argv
+    found = {p.name: n for p in sorted((ROOT / "nbs").glob("*.ipynb")) if (n := process(p, not check))}
+    if check and found:
+        sys.exit(f"figures above screen resolution in {found}: run `python .ci/figures.py` and commit.")
+    print(f"{'would change' if check else 'changed'} {sum(found.values())} figures in {len(found)} notebooks" if found
+          else "every figure is at screen resolution")

@@ -145,7 +145,7 @@ def check_content(page, name: str, notebook: str) -> list:
     badges = page.eval_on_selector_all(f"a[href^='https://colab.research.google.com/'] img", "els => els.map(i => i.closest('a').href)")
     wanted = [COLAB + notebook] if "colab-badge" in (ROOT / "nbs" / notebook).read_text() else []
     if badges != wanted: problems.append(f"Colab badge links {badges}, not {wanted}")
-    if "notebook_setup()" in page.inner_text("article"): problems.append("the Colab set-up cell is shown on the page")
+    if "Set-up. In Colab" in page.inner_text("article"): problems.append("the Colab set-up cell is shown on the page")
     return problems
 
 def check_resources(page, site_url: str) -> list:

@@ -227,6 +227,19 @@ def screenshots(browser, base: str, shots: Path) -> None:
         tab.page.close()
         print("screenshot", shots / file)
 
+def broken_links(site: Path) -> list:
+    "Links from the notebooks' prose to a page of the site, or to a section of one, that the built site lacks."
+    ids, broken = {}, []
+    for nb in sorted((ROOT / "nbs").glob("*.ipynb")):
+        for i, cell in enumerate(json.loads(nb.read_text())["cells"]):
+            if cell["cell_type"] != "markdown": continue
+            for page, anchor in re.findall(r"https://camseg\.github\.io/camseg/([\w-]+\.html)(?:#([\w-]+))?", "".join(cell["source"])):
+                if page not in ids:
+                    ids[page] = set(re.findall(r'id="([^"]+)"', (site / page).read_text())) if (site / page).exists() else None
+                if ids[page] is None or (anchor and anchor not in ids[page]):
+                    broken.append(f"{nb.name} cell {i}: {page}{'#' + anchor if anchor else ''} is not on the site")
+    return broken
+
 def main(site: Path) -> int:
     global SITE
     SITE = site
@@ -260,6 +273,9 @@ def main(site: Path) -> int:
         browser.close()
     server.shutdown()
     failed += report_api(entries)
+    links = broken_links(site)
+    print("\n".join(f"FAIL {b}" for b in links) or "links: every link to a page or section of the site resolves")
+    failed += len(links)
     print(f"Colab badge: loaded from Google on the published site; offline it failed to load {badge_failures} times "
           f"(allowed: the only request that may fail)")
     print(f"docs: {len(course) - failed} passed, {failed} failed")

@@ -340,6 +340,20 @@ def _fake_frame(rng, palette: np.ndarray, classes: int, size) -> tuple:
     noise = rng.integers(-20, 21, size=(*size, 3))
     return np.clip(palette[index].astype(int) + noise, 0, 255).astype(np.uint8), index.astype(np.uint8)
 
+def _write_colour_pairs(dest: Path, frame_dir: str, mask_dir: str, mask_suffix: str, n_frames: int, size,
+                        classes: int, seed: int) -> Path:
+    "CamSeq-style frames `frame_dir/X.png` and colour masks `mask_dir/X{mask_suffix}.png` in `dest`, with the palette."
+    for folder in (frame_dir, mask_dir): (dest / folder).mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    write_colormap(CAMSEQ_CLASSES, dest / "label_colors.txt")
+    palette = np.array(list(CAMSEQ_CLASSES.values()), dtype=np.uint8)
+    for i in range(n_frames):
+        frame, index = _fake_frame(rng, palette, classes, size)
+        stem = f"0016E5_{7959 + 2 * i:05d}"
+        Image.fromarray(frame).save(dest / frame_dir / f"{stem}.png")
+        Image.fromarray(palette[index]).save(dest / mask_dir / f"{stem}{mask_suffix}.png")
+    return dest
+
 def make_fake_camseq(
     dest,  # the folder to write into (created if missing)
     n_frames: int = 8,  # how many frames to write
@@ -348,16 +362,7 @@ def make_fake_camseq(
     seed: int = 0,  # random seed of the bands and noise
 ) -> Path:  # `dest`, as a `Path`
     "Write a tiny CamSeq-style folder of `n_frames` frames of `size` (h, w) using the first `classes` classes."
-    dest = Path(dest); dest.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(seed)
-    write_colormap(CAMSEQ_CLASSES, dest / "label_colors.txt")
-    palette = np.array(list(CAMSEQ_CLASSES.values()), dtype=np.uint8)
-    for i in range(n_frames):
-        frame, index = _fake_frame(rng, palette, classes, size)
-        stem = f"0016E5_{7959 + 2 * i:05d}"
-        Image.fromarray(frame).save(dest / f"{stem}.png")
-        Image.fromarray(palette[index]).save(dest / f"{stem}_L.png")
-    return dest
+    return _write_colour_pairs(Path(dest), ".", ".", "_L", n_frames, size, classes, seed)
 
 # %% ../nbs/21_layouts.ipynb #78231cc3
 def make_fake_sibling(
@@ -370,17 +375,7 @@ def make_fake_sibling(
     mask_suffix: str = "_L",  # what a mask's name adds to its frame's: `'_L'`, or '' for the same name
 ) -> Path:  # `dest`, as a `Path`
     "Write a tiny sibling-layout folder: `images/X.png`, colour masks `{mask_dir}/X{mask_suffix}.png`, `label_colors.txt`."
-    dest = Path(dest)
-    for folder in ("images", mask_dir): (dest / folder).mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(seed)
-    write_colormap(CAMSEQ_CLASSES, dest / "label_colors.txt")
-    palette = np.array(list(CAMSEQ_CLASSES.values()), dtype=np.uint8)
-    for i in range(n_frames):
-        frame, index = _fake_frame(rng, palette, classes, size)
-        stem = f"0016E5_{7959 + 2 * i:05d}"
-        Image.fromarray(frame).save(dest / "images" / f"{stem}.png")
-        Image.fromarray(palette[index]).save(dest / mask_dir / f"{stem}{mask_suffix}.png")
-    return dest
+    return _write_colour_pairs(Path(dest), "images", mask_dir, mask_suffix, n_frames, size, classes, seed)
 
 # %% ../nbs/21_layouts.ipynb #e2903e96
 def make_fake_segnet(

@@ -30,6 +30,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from playwright.sync_api import sync_playwright
+from tracks import page_name   # .ci/tracks.py
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / ".ci"))
@@ -53,9 +54,6 @@ PROMPT = re.compile(r"\b(In|Out)\s*\[\s*\d*\s*\]:")
 
 # --- what the site should hold, from nbs/ -------------------------------------------------------------------------
 
-def page_name(nb: Path) -> str:
-    "02_dataset.ipynb -> dataset.html, as nbdev names pages."
-    return re.sub(r"^\d+[a-zA-Z0-9]*_", "", nb.stem.lower()) + ".html"
 
 def h1_title(nb: Path) -> str:
     "The notebook's H1 as text: `# Step 2: a PyTorch `Dataset`` -> 'Step 2: a PyTorch Dataset'."

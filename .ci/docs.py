@@ -37,6 +37,7 @@ from nbdev.doclinks import _nbpath2html
 from nbdev.process import NBProcessor
 from nbdev.processors import FilterDefaults, _default_exp, _is_showdoc, exec_show_docs
 from nbdev.showdoc import show_doc
+from tracks import track   # .ci/tracks.py: the course and the reference, by a notebook's number
 
 
 # --- 1. API entries ------------------------------------------------------------------------------------------------
@@ -223,13 +224,6 @@ def as_myst(nb, title: str) -> None:
 def title_of(nb) -> str:
     "The page's title: the notebook's H1, which nbdev moved into the front matter."
     return nb.frontmatter_.get("title") or Path(nb.path_).stem
-
-REFERENCE_FROM = 20   # notebooks numbered 20 and up are the reference; below 20, the course (its lessons, in order)
-
-def track(nb_path: Path) -> str:
-    "'Course' or 'Reference': the sidebar section of a notebook, by its number (`05_train` -> Course)."
-    number = re.match(r"\d+", nb_path.stem)
-    return "Reference" if number and int(number.group()) >= REFERENCE_FROM else "Course"
 
 def toctree(pages: list, caption: str, home: bool = False) -> str:
     "One captioned section of the site's table of contents, which Sphinx turns into the sidebar and the previous/next links."

@@ -7,6 +7,8 @@ cannot be installed everywhere; the home page is plain markdown, so this is enou
 import base64, configparser, json, re, sys
 from pathlib import Path
 
+from tracks import page_name, track   # .ci/tracks.py
+
 root = Path(__file__).resolve().parent.parent
 cfg = configparser.ConfigParser(); cfg.read(root / "settings.ini")
 RAW = cfg["DEFAULT"]["git_url"].replace("https://github.com/", "https://raw.githubusercontent.com/") + "/main/"
@@ -40,13 +42,10 @@ def listed(text: str, heading: str) -> list:
     return list(dict.fromkeys(pages))
 
 def tracks() -> dict:
-    "The docs sidebar's two sections, as .ci/docs.py builds them: notebooks below 20 the course, 20 and up the reference."
+    "The docs sidebar's two sections, as .ci/docs.py builds them (.ci/tracks.py): the course and the reference."
     out = {"The course": [], "The reference": []}
     for nb in sorted((root / "nbs").glob("*.ipynb")):
-        number = re.match(r"\d+", nb.stem)
-        if not number: continue
-        page = re.sub(r"^\d+[a-zA-Z0-9]*_", "", nb.stem) + ".html"
-        out["The reference" if int(number.group()) >= 20 else "The course"].append(page)
+        if track(nb): out[f"The {track(nb).lower()}"].append(page_name(nb))
     return out
 
 def course_list_problems(text: str) -> list:

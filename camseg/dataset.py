@@ -5,8 +5,9 @@
 # %% auto #0
 __all__ = ['IGNORE_INDEX', 'MAX_UNKNOWN_SHARE', 'MAX_IMAGE_PIXELS', 'INDEX_MODES', 'IMAGENET_MEAN', 'IMAGENET_STD', 'pack_rgb',
            'rgb_to_index', 'count_unknown', 'env_setting', 'check_unknown', 'open_image', 'to_8_bits', 'image_rgb',
-           'load_rgb', 'load_index_mask', 'load_color_mask', 'check_labels', 'camvid11_class', 'label_table',
-           'class_colormap', 'default_transforms', 'to_tensors', 'CamSeqDataset', 'pixel_counts']
+           'load_rgb', 'load_index_mask', 'load_color_mask', 'FramePairs', 'check_labels', 'camvid11_class',
+           'label_table', 'class_colormap', 'LabelledFrames', 'default_transforms', 'to_tensors', 'CamSeqDataset',
+           'pixel_counts']
 
 # %% ../nbs/02_dataset.ipynb #157ed2d2
 import os
@@ -194,6 +195,35 @@ def load_color_mask(
                             "labels/ and a codes.txt naming the classes) or SegNet's (CamVid-11 indices, --layout segnet).")
         return _pixels(im, path, "RGB")
 
+# %% ../nbs/02_dataset.ipynb #011472b7
+class FramePairs(Dataset):
+    "The frames of a data folder in any layout (detected, or `layout`), each with its mask, in name (temporal) order."
+    def __init__(
+        self,
+        root,  # the data folder
+        layout: str = None,  # one of `LAYOUT_NAMES` (None: detected from the folder)
+    ):
+        self.folder = read_folder(root, layout)   # layout, pairs, labels and the folder's own split, read once
+        self.root, self.layout = self.folder.root, self.folder.layout
+        self.pairs, self.frame_splits = self.folder.pairs, self.folder.splits
+
+    def __len__(self):
+        return len(self.pairs)
+
+    def load_image(self, idx: int) -> np.ndarray:
+        "The `H×W×3` uint8 RGB frame `idx` (0 to `len(self)`-1)."
+        return load_rgb(self.pairs[idx][0])
+
+    def split_source(self) -> str:  # e.g. `'none in the folder, so sequential 70/15/15 in name order'`
+        "Where this folder's train/val/test split comes from, in words."
+        return self.folder.split_source()
+
+    def describe(self) -> str:  # one line of text
+        "One line: the folder, its layout and what it holds, frames, classes (once known), where the split comes from."
+        classes = f", {self.num_classes} classes ({self.class_set})" if hasattr(self, "num_classes") else ""
+        return (f"{self.root.name}: {self.layout} layout ({LAYOUT_FILES[self.layout]}); {len(self)} frames{classes}; "
+                f"split: {self.split_source()}")
+
 # %% ../nbs/02_dataset.ipynb #9a4f8e74
 def check_labels(
     mask: np.ndarray,  # H×W label values as read from a file
@@ -225,6 +255,7 @@ def label_table(
     classes: list,  # the names of the classes to learn, in index order
     void=(),  # labels never scored (e.g. `('Void',)`)
     to_class=None,  # label name -> class name, e.g. `camvid11_class` (None: the same name)
+    where=None,  # the data folder, named in the error when no label is a class
 ) -> np.ndarray:  # 256 uint8 entries: label value -> class index, 255 for void and labels of no class
     "A 256-entry table: label value -> index in `classes` of `to_class(label)` (default: the label); void, other -> 255."
     table = np.full(256, IGNORE_INDEX, dtype=np.uint8)
@@ -232,6 +263,9 @@ def label_table(
         name = to_class(label) if to_class else label
         if label not in void and name in classes:
             table[value] = classes.index(name)
+    if (table == IGNORE_INDEX).all():
+        raise DataError(f"None of the labels{f' of {where}' if where else ''} ({', '.join(labels[:3])}, …) is one of the "
+                        f"classes ({', '.join(classes[:3])}, …): they are not CamVid's class names.")
     return table
 
 def class_colormap(
@@ -245,6 +279,37 @@ def class_colormap(
     if classes == "camvid11":
         return dict(CAMVID11_CLASSES)
     return {name: color for name, color in labels.items() if name not in drop}
+
+# %% ../nbs/02_dataset.ipynb #c1d17e26
+class LabelledFrames(FramePairs):
+    "`FramePairs` whose masks are read as class indices: `classes` of the folder's labels (or of `colormap`)."
+    def __init__(
+        self,
+        root,  # the data folder
+        colormap=None,  # label name -> `(r, g, b)` to decode masks with (None: the folder's own labels)
+        ignore_void: bool = False,  # score Void pixels as ignored (255); index layouts always ignore Void
+        cache_masks: bool = True,  # keep each decoded mask in memory after its first read
+        layout: str = None,  # one of `LAYOUT_NAMES` (None: detected from the folder)
+        classes: str = "all",  # `'all'` (the data's own classes) or `'camvid11'` (the 11 of CamVid papers)
+    ):
+        super().__init__(root, layout)
+        self.labels = colormap if colormap is not None else self.folder.labels
+        self.void = ("Void",) if ignore_void or not self.folder.color_masks else ()
+        self.colormap = class_colormap(self.labels, classes, drop=() if self.folder.color_masks else ("Void",))
+        self.classes, self.num_classes, self.class_set = list(self.colormap), len(self.colormap), classes
+        self.table = label_table(list(self.labels), self.classes, self.void,
+                                 camvid11_class if classes == "camvid11" else None, where=self.root)
+        self.cache_masks, self._masks = cache_masks, {}
+
+    def load_mask(self, idx: int) -> np.ndarray:
+        "The `H×W` uint8 class indices of mask `idx` (decoded once, then cached); void and unknown pixels are 255."
+        if idx in self._masks: return self._masks[idx]
+        path = self.pairs[idx][1]
+        if self.folder.color_masks: labels = check_unknown(rgb_to_index(load_color_mask(path, self.layout), self.labels), path)
+        else: labels = check_labels(load_index_mask(path, self.layout), len(self.labels), path)
+        mask = self.table[labels]
+        if self.cache_masks: self._masks[idx] = mask
+        return mask
 
 # %% ../nbs/02_dataset.ipynb #dbf4f64d
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
@@ -263,110 +328,32 @@ def to_tensors(
                 mask=torch.from_numpy(np.asarray(mask, dtype=np.int64)))
 
 # %% ../nbs/02_dataset.ipynb #50e5919f
-class CamSeqDataset(Dataset):
-    "Frames and masks of a data folder in any layout (detected, or `layout`), in name (temporal) order."
-    def __init__(
-        self,
-        root,  # the data folder
-        transforms=None,  # albumentations transform of `image=` and `mask=` (None: ImageNet normalisation)
-        colormap=None,  # label name -> `(r, g, b)` to decode masks with (None: the folder's own labels)
-        ignore_void: bool = False,  # score Void pixels as ignored (255); index layouts always ignore Void
-        cache_masks: bool = True,  # keep each decoded mask in memory after its first read
-        layout: str = None,  # one of `LAYOUT_NAMES` (None: detected from the folder)
-        classes: str = "all",  # `'all'` (the data's own classes) or `'camvid11'` (the 11 of CamVid papers)
-    ):
-        self.folder = read_folder(root, layout)   # layout, pairs, labels and the folder's own split, read once
-        self.root, self.layout = self.folder.root, self.folder.layout
-        self.pairs, self.frame_splits = self.folder.pairs, self.folder.splits
-        self.labels = colormap if colormap is not None else self.folder.labels
-        index_masks = not self.folder.color_masks
-        self.void = ("Void",) if ignore_void or index_masks else ()
-        self.class_set = classes
-        self.colormap = class_colormap(self.labels, classes, drop=("Void",) if index_masks else ())
-        self.classes, self.num_classes = list(self.colormap), len(self.colormap)
-        self.table = label_table(list(self.labels), self.classes, self.void,
-                                 camvid11_class if classes == "camvid11" else None)
-        if (self.table == IGNORE_INDEX).all():
-            raise DataError(f"None of the labels of {self.root} ({', '.join(list(self.labels)[:3])}, …) is one of the "
-                            f"classes={classes!r}: they are not CamVid's class names.")
+class CamSeqDataset(LabelledFrames):
+    "A PyTorch `Dataset`: sample `idx` is `dict(image=float32 3×H×W, mask=int64 H×W)`, after `transforms`."
+    def __init__(self, root, transforms=None, **options):
+        "`LabelledFrames(root, **options)`; `transforms` of `image=` and `mask=` (None: ImageNet normalisation)."
+        super().__init__(root, **options)
         self.transforms = transforms if transforms is not None else default_transforms()
-        self.cache_masks = cache_masks
-        self._masks = {}
-
-    def __len__(self):
-        return len(self.pairs)
-
-    def read_labels(
-        self,
-        idx: int,  # frame number, 0 to `len(self)`-1
-    ) -> np.ndarray:  # H×W uint8 label values (not yet mapped to classes)
-        "The labels of mask `idx`: colours decoded with the palette, or indices read as they are and checked."
-        path = self.pairs[idx][1]
-        if self.folder.color_masks:
-            return check_unknown(rgb_to_index(load_color_mask(path, self.layout), self.labels), path)
-        return check_labels(load_index_mask(path, self.layout), len(self.labels), path)
-
-    def load_mask(
-        self,
-        idx: int,  # frame number, 0 to `len(self)`-1
-    ) -> np.ndarray:  # H×W uint8 class indices
-        "The `H×W` uint8 class-index mask of frame `idx` (read once, then cached); void pixels are IGNORE_INDEX."
-        if idx in self._masks:
-            return self._masks[idx]
-        mask = self.read_labels(idx)
-        if not np.array_equal(self.table[:len(self.labels)], np.arange(len(self.labels))):
-            mask = self.table[mask]   # labels to classes (skipped when they are the same)
-        if self.cache_masks:
-            self._masks[idx] = mask
-        return mask
-
-    def load_image(
-        self,
-        idx: int,  # frame number, 0 to `len(self)`-1
-    ) -> np.ndarray:  # H×W×3 uint8 RGB
-        "The `H×W×3` uint8 frame `idx`."
-        return load_rgb(self.pairs[idx][0])
 
     def __getitem__(self, idx: int) -> dict:
         image, mask = self.load_image(idx), self.load_mask(idx)
         if image.shape[:2] != mask.shape:
-            frame, mask_file = (self.folder.relative(p) for p in self.pairs[idx])
-            raise DataError(f"{frame} is {image.shape[1]}×{image.shape[0]} but its mask {mask_file} is "
-                            f"{mask.shape[1]}×{mask.shape[0]}, in {self.root}; a frame and its mask must have the same size.")
+            raise self.folder.size_error(*self.pairs[idx], image.shape, mask.shape)
         out = self.transforms(image=image, mask=mask)
         return to_tensors(out["image"], out["mask"])
 
-    def __getitems__(
-        self,
-        indices: list,  # frame numbers of one batch
-    ) -> list:  # their samples
+    def __getitems__(self, indices: list) -> list:
         "The samples of a DataLoader batch; frames of different sizes are a `DataError` naming two of them."
         samples = [self[i] for i in indices]
-        sizes = [tuple(s["image"].shape[1:]) for s in samples]
-        odd = next((k for k, size in enumerate(sizes) if size != sizes[0]), None)
-        if odd is not None:
-            (h0, w0), (h1, w1) = sizes[0], sizes[odd]
-            first, other = (self.folder.relative(self.pairs[indices[k]][0]) for k in (0, odd))
-            raise DataError(f"{first} is {w0}×{h0} but {other} is {w1}×{h1}, in {self.root}: frames of different sizes "
-                            "cannot share a batch. Pass a size to resize them all (e.g. --size 360x480).")
+        sizes = [s["image"].shape[1:] for s in samples]
+        for i, size in zip(indices, sizes):
+            if size != sizes[0]:
+                raise self.folder.size_error(self.pairs[indices[0]][0], self.pairs[i][0], sizes[0], size, batch=True)
         return samples
 
-    def set_seed(
-        self,
-        seed: int,  # the augmentations' random seed
-    ):
+    def set_seed(self, seed: int):
         "Seed the random augmentations of `transforms` (an albumentations `Compose`), for reproducible epochs."
-        if hasattr(self.transforms, "set_random_seed"):
-            self.transforms.set_random_seed(seed)
-
-    def split_source(self) -> str:  # e.g. `'none in the folder, so sequential 70/15/15 in name order'`
-        "Where this folder's train/val/test split comes from, in words."
-        return self.folder.split_source()
-
-    def describe(self) -> str:  # one line of text
-        "One line: the folder, the layout found and what it holds, frames, classes, and where the split comes from."
-        return (f"{self.root.name}: {self.layout} layout ({LAYOUT_FILES[self.layout]}); {len(self)} frames, "
-                f"{self.num_classes} classes ({self.class_set}); split: {self.split_source()}")
+        if hasattr(self.transforms, "set_random_seed"): self.transforms.set_random_seed(seed)
 
     def __repr__(self):
         return f"CamSeqDataset({self.root.name!r}, {self.layout} layout, {len(self)} frames, {self.num_classes} classes)"

@@ -524,6 +524,19 @@ class DataFolder:
         "A file of the folder named for messages: relative to `root` when it is inside it."
         return _relative(Path(path), self.root)
 
+    def size_error(
+        self,
+        a, b,  # two files of the folder: a frame and its mask, or two frames of one batch
+        a_size, b_size,  # their `(H, W)`
+        batch: bool = False,  # True: two frames of one batch; False: a frame and its mask
+    ) -> DataError:  # the error to raise, naming both files and their sizes
+        "A frame and its mask, or two frames of one batch, of different sizes: the `DataError` that says what to do."
+        (ha, wa), (hb, wb) = a_size[:2], b_size[:2]
+        what = ": frames of different sizes cannot share a batch. Pass a size to resize them all (e.g. --size 360x480)." \
+            if batch else "; a frame and its mask must have the same size."
+        return DataError(f"{self.relative(a)} is {wa}×{ha} but {'' if batch else 'its mask '}{self.relative(b)} is "
+                         f"{wb}×{hb}, in {self.root}{what}")
+
     def split_source(self) -> str:  # e.g. `'none in the folder, so sequential 70/15/15 in name order'`
         "Where this folder's train/val/test split comes from, in words."
         counts = Counter(self.splits or [])

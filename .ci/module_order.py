@@ -28,6 +28,8 @@ ORDER = [
     "runs",         # reference: whole training runs (resume, locks, published models)
     "bench",        # reference: the benchmarks
     "report",       # reference: the report card (its memory probe is the benchmarks')
+    "flags",        # reference: the config as command-line flags
+    "files",        # reference: predict's inputs, output names and PNGs
     "cli",          # reference: the command line
     "__main__",
 ]

@@ -25,6 +25,7 @@ ORDER = [
     "export",       # optional lesson: ONNX
     "video",        # optional lesson: video
     "distributed",  # optional lesson: several processes
+    "shift",        # optional lesson: other drives, corruptions
     "runs",         # reference: whole training runs (resume, locks, published models)
     "bench",        # reference: the benchmarks
     "report",       # reference: the report card (its memory probe is the benchmarks')

@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['DATA_HELP', 'RECIPE_HELP', 'cmd_download', 'train_summary', 'cmd_train', 'evaluation_json', 'flicker_summary',
-           'flicker_json', 'cmd_evaluate', 'cmd_predict', 'predict_mode', 'cmd_predict_video', 'cmd_export',
-           'cmd_bench', 'cmd_report', 'add_smooth_flag', 'add_video_flags', 'build_parser', 'interrupted_message',
-           'main']
+           'flicker_json', 'cmd_evaluate', 'evaluate_corrupted', 'cmd_predict', 'predict_mode', 'cmd_predict_video',
+           'cmd_export', 'cmd_bench', 'cmd_report', 'add_smooth_flag', 'add_tta_flag', 'add_video_flags',
+           'build_parser', 'interrupted_message', 'main']
 
 # %% ../nbs/24_cli.ipynb #1f185ff3
 import argparse
@@ -114,7 +114,9 @@ def cmd_evaluate(
     from camseg.predict import Predictor
     from camseg.split import dataset_splits
     from camseg.video import TemporalFlicker, with_smoothing
-    predictor = Predictor.from_checkpoint(args.checkpoint, args.device)
+    predictor = Predictor.from_checkpoint(args.checkpoint, args.device, tta=args.tta)
+    if args.corruptions:
+        return evaluate_corrupted(predictor, args)
     trained = predictor.metadata["config"]   # the data settings of training, unless given here
     dataset = CamSeqDataset(camseq_path(args.data), ignore_void=trained["ignore_void"],
                             layout=args.layout or trained.get("layout"), classes=args.classes or trained.get("classes", "all"))
@@ -131,6 +133,21 @@ def cmd_evaluate(
         print(json.dumps(dict(evaluation_json(result, args.split), **flicker_json(flicker, args.smooth))))
     else:
         print(result.table()); print(flicker_summary(flicker, args.smooth))
+
+# %% ../nbs/24_cli.ipynb #9f87ac0a
+def evaluate_corrupted(
+    predictor,  # the `Predictor` of `--checkpoint`
+    args,  # the parsed arguments of `camseg evaluate --corruptions`
+):
+    "`camseg evaluate --corruptions`: the split's scores clean and under each common corruption, as a table or JSON."
+    from camseg.core import json_text
+    from camseg.data import DataError
+    from camseg.layouts import camseq_path
+    from camseg.shift import corruption_table, evaluate_corruptions
+    if args.smooth:
+        raise DataError("--corruptions scores each frame on its own: leave out --smooth.")
+    result = evaluate_corruptions(predictor, camseq_path(args.data), args.split, progress=not args.json)
+    print(json_text(result) if args.json else corruption_table(result))   # JSON: null for a score that is no number
 
 # %% ../nbs/24_cli.ipynb #34a970e4
 def cmd_predict(
@@ -149,7 +166,7 @@ def cmd_predict(
     todo = [(p, n) for p, n in zip(inputs, names) if not (args.skip_existing and (out / n).exists())]
     if args.skip_existing and args.smooth:
         raise ConfigError("--skip-existing cannot be used with --smooth: smoothing needs every frame, in order.")
-    predictor = Predictor.from_checkpoint(args.checkpoint, args.device, compile=args.compile)
+    predictor = Predictor.from_checkpoint(args.checkpoint, args.device, compile=args.compile, tta=args.tta)
     predictor = with_smoothing(predictor, args.smooth)   # across the inputs, in order
     out.mkdir(parents=True, exist_ok=True)
     for path, name in progress_bar(todo, desc="predict", unit="image"):
@@ -194,7 +211,7 @@ def cmd_predict_video(
     if out.exists() and not args.overwrite:
         raise DataError(f"{out} exists: pass --overwrite to replace it, or choose another --video.")
     frames = open_frames(args.inputs[0], args.fps)   # reads the headers: bad input stops here, before any writing
-    predictor = Predictor.from_checkpoint(args.checkpoint, args.device, compile=args.compile)
+    predictor = Predictor.from_checkpoint(args.checkpoint, args.device, compile=args.compile, tta=args.tta)
     written = predict_video(predictor, frames, out, args.video_format, args.smooth)
     (h, w), smoothed = written["size"], f", smoothed with factor {args.smooth}" if args.smooth else ""
     print(f"wrote {out}: {written['frames']} frames of {w}x{h} at {written['fps']:g} frames/s, H.264 yuv420p, "
@@ -205,7 +222,7 @@ def cmd_export(
     args,  # the parsed arguments of `camseg export`
 ):
     from camseg.checkpoint import CheckpointError
-    from camseg.export import export_onnx
+    from camseg.export import export_int8, export_onnx
     out = Path(args.out)
     if out.suffix.lower() != ".onnx":
         raise CheckpointError(f"--out {out}: name the file .onnx (Predictor tells an ONNX model by its suffix).")
@@ -214,8 +231,12 @@ def cmd_export(
     if out.exists() and not args.overwrite:
         raise CheckpointError(f"{out} exists: pass --overwrite to replace it, or choose another --out.")
     start = time.perf_counter()
-    export_onnx(args.checkpoint, out)
-    print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB, {time.perf_counter() - start:.0f} s): ONNX, any batch, "
+    if args.int8:
+        export_int8(args.checkpoint, out, args.data, args.calibration_frames)
+    else:
+        export_onnx(args.checkpoint, out)
+    kind = f"ONNX with 8-bit integers (calibrated on {args.calibration_frames} training frames)" if args.int8 else "ONNX"
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB, {time.perf_counter() - start:.0f} s): {kind}, any batch, "
           "height and width, with the classes, colours and input size in its metadata.\nnext:\n"
           f"  camseg predict --checkpoint {out} --out predictions FRAMES...")
 
@@ -235,7 +256,7 @@ def cmd_report(
     from camseg.report import check_card_path, format_card, report_card, save_card
     out = Path(args.out) if args.out else Path(args.checkpoint).with_name("report.json")
     check_card_path(out)   # before the minutes of scoring and timing: never over a checkpoint or another file
-    card = report_card(args.checkpoint, args.data, repeats=args.repeats)
+    card = report_card(args.checkpoint, args.data, repeats=args.repeats, other_drives=args.other_drives, tta=args.tta)
     save_card(card, out)
     print(format_card(card))
     print(f"written to {out}")
@@ -249,6 +270,10 @@ def _report_parser(sub):
     p.add_argument("--data", help=DATA_HELP)
     p.add_argument("--out", help="the JSON file to write [default: report.json beside the checkpoint]")
     p.add_argument("--repeats", type=whole_number(1), default=30, help="timed predictions for the latency [default: 30]")
+    p.add_argument("--other-drives", dest="other_drives", metavar="DIR",
+                   help="also score every frame of this folder of other drives, e.g. camvid_unseen")
+    p.add_argument("--tta", action="store_true", help="also score and time each test-time augmentation (flip, "
+                                                      "flip+scales)")
     p.set_defaults(func=cmd_report)
 
 # %% ../nbs/24_cli.ipynb #70eee777
@@ -259,6 +284,14 @@ def add_smooth_flag(
     parser.add_argument("--smooth", type=float, default=0.0, metavar="F",
                         help="average class probabilities over consecutive frames: p = F*p_before + (1-F)*p_frame, "
                              "F from 0 to below 1 [default: 0, no smoothing]")
+
+def add_tta_flag(
+    parser: argparse.ArgumentParser,  # the parser of a subcommand
+):
+    "`--tta MODE`: test-time augmentation of the `Predictor`, for `predict` and `evaluate`."
+    parser.add_argument("--tta", choices=["flip", "flip+scales"], help="test-time augmentation: average the class "
+                        "probabilities of the frame and its mirror image (and at 0.75/1/1.25 times the size) "
+                        "[default: none]")
 
 def add_video_flags(
     parser: argparse.ArgumentParser,  # the parser of `camseg predict`
@@ -277,6 +310,11 @@ def _export_parser(sub):
     p.add_argument("--checkpoint", required=True, help="a camseg checkpoint, e.g. runs/cpu/best.pth")
     p.add_argument("--out", required=True, help="the ONNX file to write, e.g. model.onnx")
     p.add_argument("--overwrite", action="store_true", help="replace --out if it exists")
+    p.add_argument("--int8", action="store_true", help="8-bit weights and activations (ONNX Runtime's static "
+                                                       "quantization), calibrated on training frames of --data")
+    p.add_argument("--data", help="with --int8: the data folder whose training frames calibrate it [default: as for train]")
+    p.add_argument("--calibration-frames", dest="calibration_frames", type=whole_number(1), default=16,
+                   help="with --int8: how many training frames calibrate it [default: 16]")
     p.set_defaults(func=cmd_export)
 
 # %% ../nbs/24_cli.ipynb #4f9e0692
@@ -319,7 +357,10 @@ def _other_parsers(sub):
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--batch-size", dest="batch_size", type=whole_number(1), default=2, help="[default: 2]")
     p.add_argument("--device", help="cuda, mps or cpu [default: the best available]")
+    p.add_argument("--corruptions", action="store_true", help="score the split clean and under 7 common corruptions at "
+                                                              "3 severities each (noise, blur, light, fog, JPEG)")
     add_smooth_flag(p)
+    add_tta_flag(p)
     p.set_defaults(func=cmd_evaluate)
     p = sub.add_parser("predict", help="write one PNG prediction per input image, or a video")
     p.add_argument("inputs", nargs="+", help="image files or folders of images; with --video, a video file or a "
@@ -334,6 +375,7 @@ def _other_parsers(sub):
     p.add_argument("--device", help="cuda, mps or cpu [default: the best available]")
     p.add_argument("--compile", action="store_true", help="torch.compile the model (slow to start; for many images)")
     add_video_flags(p)
+    add_tta_flag(p)
     p.set_defaults(func=cmd_predict)
     p = sub.add_parser("bench", help="time camseg against the original course's code, stage by stage")
     p.add_argument("--data", help=DATA_HELP)

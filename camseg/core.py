@@ -72,6 +72,8 @@ class TrainConfig:
     hflip: bool = setting(False, "random horizontal flips")
     scale_aug: bool = setting(False, "random scales: resized crops of 50-100% of a frame, or frames rescaled "
                                         "0.7-1.3x before the crop_size crops")
+    photometric: bool = setting(False, "random light, colour, blur, noise and JPEG artefacts on the training frames "
+                                       "(their masks unchanged), for footage of other days and cameras")
     aux_weight: float = setting(0.0, "weight of the auxiliary head's loss")
     bn_momentum: Optional[float] = setting(None, "momentum of every BatchNorm (none: torchvision's)")
     ignore_void: bool = setting(False, "train and score without the Void class")

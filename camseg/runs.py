@@ -315,6 +315,8 @@ RELEASE_URL = f"https://github.com/camseg/camseg/releases/download/v{camseg.__ve
 PUBLISHED = {   # run name -> SHA-256 of its checkpoint attached to the release (float16 weights, `.ci/release_asset.py`)
     "cpu_recipe": "2afe4d2b65215e39412396e0956db7796d3070860328d5a9fc1f68d5035dcdca",
     "course_cpu": "df57da07c58730cb44851799d13272640c4586c832e8db8762b8d258f62b41af",
+    "cpu_lraspp": "aa077201ee2fb60c8c8ff6f188e1f5a1666ccbab5ac01d125c25c6b455b1e399",
+    "cpu_lraspp_photo": "f0cd0348063f8fa896c2a4bbbb988d8bdc1be5146f5ab2b5ec7c6d47f92a1e12",
 }
 _course_cpu = TrainConfig(arch="mobilenet", pretrained=False, size=(360, 480))
 _plain_cpu = dict(hflip=False, scale_aug=False, aux_weight=0.0)   # the CPU recipe without its augmentation
@@ -327,6 +329,10 @@ RUN_CONFIGS = {   # the runs behind the lessons' figures and tables, by the name
     "ladder_aug": cpu_recipe(epochs=6),
     "cpu_isq": cpu_recipe(class_weights="inverse-sqrt"),
     "cpu_isq_11": cpu_recipe(class_weights="inverse-sqrt", classes="camvid11"),
+    "cpu_photo": cpu_recipe(photometric=True),   # other roads: light, colour, blur, noise and JPEG while training
+    "cpu_photo_32": cpu_recipe(photometric=True, epochs=32),
+    "cpu_lraspp": cpu_recipe(arch="lraspp"),   # the CPU recipe on LR-ASPP, the lightest model of step 4
+    "cpu_lraspp_photo": cpu_recipe(arch="lraspp", photometric=True),
 }
 
 # %% ../nbs/23a_runs.ipynb #391651e4

@@ -218,6 +218,7 @@ class SmoothedPredictor(Predictor):
         self.model, self.device, self.metadata = predictor.model, predictor.device, predictor.metadata
         self.classes, self.colors, self.size = predictor.classes, predictor.colors, predictor.size
         self.mean, self.std = predictor.mean, predictor.std
+        self.tta = getattr(predictor, "tta", None)   # its logits are the smoothed predictor's, test-time augmented or not
 
     def logits(
         self,

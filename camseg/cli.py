@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 import camseg
-from .core import (CLASS_SETS, LAYOUT_NAMES, RECIPES, CamsegError, ConfigError, Terminated, RUN_FILES,
-                         progress_bar, sigterm_as_interrupt, stop_if_terminated)
+from .core import (CLASS_SETS, LAYOUT_NAMES, RECIPES, TTA_MODES, CamsegError, ConfigError, Terminated,
+                         RUN_FILES, progress_bar, sigterm_as_interrupt, stop_if_terminated)
 from .files import check_outputs, collect_images, output_names, render_prediction, save_png
 from .flags import add_config_flags, config_from_args, positive_number, whole_number
 
@@ -289,7 +289,7 @@ def add_tta_flag(
     parser: argparse.ArgumentParser,  # the parser of a subcommand
 ):
     "`--tta MODE`: test-time augmentation of the `Predictor`, for `predict` and `evaluate`."
-    parser.add_argument("--tta", choices=["flip", "flip+scales"], help="test-time augmentation: average the class "
+    parser.add_argument("--tta", choices=TTA_MODES, help="test-time augmentation: average the class "
                         "probabilities of the frame and its mirror image (and at 0.75/1/1.25 times the size) "
                         "[default: none]")
 

@@ -19,12 +19,12 @@ from torch.utils.data import DataLoader
 from torch.utils.flop_counter import FlopCounterMode
 
 from .checkpoint import load_checkpoint
-from .core import CamsegError, file_error, json_text, write_atomic
+from .core import TTA_MODES, CamsegError, file_error, json_text, write_atomic
 from .data import DataError
 from .layouts import camseq_path
 from .metrics import EvalResult, evaluate
 from .model import count_parameters
-from .predict import TTA_MODES, Predictor
+from .predict import Predictor
 from .shift import frames_of, score_frames
 
 # %% ../nbs/27_report.ipynb #b9e4d64f

@@ -1,7 +1,8 @@
 """Run every notebook as Colab would, offline.
 
 - A fresh virtual environment with only what Colab ships that matters here (torch, torchvision, numpy, matplotlib,
-  pillow, tqdm, ipykernel), and a stand-in `google.colab` module that every kernel imports when it starts.
+  pillow, tqdm, ipykernel, ipywidgets), and a stand-in `google.colab` module (with `output` and `files`, whose upload
+  box returns no file) that every kernel imports when it starts.
 - Each notebook alone, as on a fresh Colab VM: in a fresh clone of this repository (no runs/ folder), a fresh cache
   folder and a fresh virtual environment that sees Colab's packages (from one base environment, through a .pth
   file) and nothing that another notebook installed. The notebook's own install cell installs camseg, with its git
@@ -25,7 +26,7 @@ from nbclient import NotebookClient
 from static_server import serve
 
 ROOT = Path(__file__).resolve().parent.parent
-COLAB_PACKAGES = ["torch==2.14.1", "torchvision==0.29.1", "numpy", "matplotlib", "pillow", "tqdm", "ipykernel"]
+COLAB_PACKAGES = ["torch==2.14.1", "torchvision==0.29.1", "numpy", "matplotlib", "pillow", "tqdm", "ipykernel", "ipywidgets"]
 RELEASE_ASSETS = ROOT / ".github" / "release"
 
 def fresh_venv(where: Path) -> Path:
@@ -47,6 +48,10 @@ def base_venv(where: Path) -> Path:
     site = site_packages(python)
     (site / "google" / "colab").mkdir(parents=True)
     (site / "google" / "colab" / "__init__.py").write_text('"A stand-in for Colab\'s module, for the simulation."\n')
+    (site / "google" / "colab" / "output.py").write_text(   # the set-up cell turns Colab's widget manager on
+        '"A stand-in."\ndef enable_custom_widget_manager():\n    pass\n')
+    (site / "google" / "colab" / "files.py").write_text(   # the upload box of the prediction lesson: nobody picks a file
+        '"A stand-in."\ndef upload():\n    return {}\n')
     return site
 
 def notebook_venv(where: Path, base_site: Path) -> Path:

@@ -166,6 +166,8 @@ def process(nb_path: Path):
 
 # --- 2. MyST-NB notebooks ------------------------------------------------------------------------------------------
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"   # an ipywidgets output (step 7's frame browser)
+WIDGET_NOTE = "(an interactive widget: open the notebook in Jupyter or Colab to use it; its still follows)"
 QUARTO_TAGS = {("echo", "false"): "remove-input", ("output", "false"): "remove-output", ("include", "false"): "remove-cell"}
 SETUP_CELL = "# Set-up. In Colab"   # how each lesson's first code cell begins: it installs camseg in Colab, for the
                                     # notebook only; the docs page leaves it out
@@ -213,6 +215,8 @@ def as_myst(nb, title: str) -> None:
             for output in cell.get("outputs", []):
                 markdown = output.get("data", {}).get("text/markdown")
                 if markdown: output["data"]["text/markdown"] = relative_links("".join(markdown))
+                if output.get("data", {}).pop(WIDGET_VIEW, None) is not None:   # a live widget: no state on the page
+                    output["data"]["text/plain"] = WIDGET_NOTE
         elif cell.cell_type == "markdown":
             cell.source = relative_links(cell.source)
     nb.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},

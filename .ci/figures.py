@@ -1,16 +1,18 @@
 """Figures at screen resolution: `python .ci/figures.py` after executing notebooks (`--check` in CI: change nothing).
 
-The docs page shows a figure at most about 1000 pixels wide, and matplotlib draws a wide figure at up to 1600. Each figure in a
+The docs page shows a figure at most about 800 pixels wide (its text column), and matplotlib draws a wide figure at up to 1600. Each figure in a
 committed output wider than MAX_WIDTH is scaled down to it (Lanczos) and stored as JPEG (quality QUALITY); a PNG
 figure heavier than MAX_PNG bytes is stored as JPEG too, which is far lighter for photos and masks. The figure is the
-same drawing from the same run; only its pixels are fewer. A second run changes nothing."""
+same drawing from the same run; only its pixels are fewer. The widget state that executing a notebook saves in its
+metadata (a copy of every picture a widget shows) is dropped: a widget runs live in Jupyter, and the docs show a
+still of it. A second run changes nothing."""
 import base64, io, json, sys
 from pathlib import Path
 
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
-MAX_WIDTH, QUALITY, MAX_PNG = 1000, 80, 80_000
+MAX_WIDTH, QUALITY, MAX_PNG = 800, 80, 80_000
 
 def lighter(kind: str, data: bytes):
     "The figure as (kind, bytes) at screen resolution, or None when it already is."
@@ -25,6 +27,8 @@ def lighter(kind: str, data: bytes):
 
 def process(path: Path, write: bool) -> int:
     nb, changed = json.loads(path.read_text()), 0
+    if nb.get("metadata", {}).pop("widgets", None) is not None:   # saved widget state: heavy, and the docs show a still
+        changed += 1
     for cell in nb["cells"]:
         for output in cell.get("outputs", []):
             data = output.get("data", {})

@@ -26,6 +26,8 @@ ORDER = [
     "video",        # optional lesson: video
     "distributed",  # optional lesson: several processes
     "shift",        # optional lesson: other drives, corruptions
+    "interpret",    # optional lesson: where the model fails (worst frames, confusions, per-class table)
+    "exercises",    # reference: the lessons' exercise checkers
     "runs",         # reference: whole training runs (resume, locks, published models)
     "bench",        # reference: the benchmarks
     "report",       # reference: the report card (its memory probe is the benchmarks')

@@ -30,7 +30,8 @@ from .dataset import CamSeqDataset, rgb_to_index
 from .metrics import ConfusionMatrix
 from .model import create_model, pick_device
 from .predict import Predictor
-from .train import NonFiniteLossError, TrainConfig, make_scaler, resolve_defaults, train_step
+from .train import NonFiniteLossError, TrainConfig, make_scaler, train_step
+from .runs import resolve_defaults
 
 # %% ../nbs/26_bench.ipynb #fea04b6f
 def median_times(

@@ -68,6 +68,7 @@ class TrainConfig:
     step_size: int = setting(4, "StepLR: epochs between two drops of the learning rate")
     gamma: float = setting(0.5, "StepLR: the factor of each drop")
     size: Optional[tuple] = setting(None, "HEIGHTxWIDTH the model sees, e.g. 360x480 (none: the frames' own size)")
+    small_epochs: int = setting(0, "progressive resizing: train the first N epochs at half of size, the rest at size")
     crop_size: Optional[tuple] = setting(None, "HEIGHTxWIDTH of random training crops cut at the frames' own "
                                          "resolution (none: train on whole frames at size)")
     hflip: bool = setting(False, "random horizontal flips")
@@ -98,7 +99,8 @@ class TrainConfig:
             value, allowed = getattr(self, f.name), f.metadata["choices"]
             if allowed and value not in allowed and not (value is None and f.default is None):
                 raise ConfigError(f"{f.name}={value!r} is not one of {', '.join(allowed)}.")
-        for name, low in (("epochs", 1), ("batch_size", 1), ("step_size", 1), ("num_workers", 0), ("seed", 0)):
+        for name, low in (("epochs", 1), ("batch_size", 1), ("step_size", 1), ("num_workers", 0), ("seed", 0),
+                          ("small_epochs", 0)):
             value = getattr(self, name)
             if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < low):
                 raise ConfigError(f"{name}={value!r}: it must be a whole number of at least {low}.")
@@ -114,6 +116,9 @@ class TrainConfig:
                 raise ConfigError(f"{name}={value!r}: it must be a height and a width of at least 1 pixel.")
         if self.scale_aug and self.size is None and self.crop_size is None:
             raise ConfigError("scale_aug needs a size or a crop_size (HEIGHTxWIDTH) to crop to.")
+        if self.small_epochs and (self.size is None or self.crop_size is not None or self.small_epochs >= self.epochs):
+            raise ConfigError(f"small_epochs={self.small_epochs} trains at half of size: it needs a size, no crop_size, "
+                              f"and fewer small epochs than epochs ({self.epochs}).")
 
 # %% ../nbs/20_core.ipynb #572b6545
 def cpu_recipe(

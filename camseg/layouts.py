@@ -567,6 +567,9 @@ def _data_line(download: bool) -> str:
                 "or set CAMSEG_DATA to a copy you have")
 
 def notebook_setup():
-    "Print where the data is (downloading it in Colab) and which device camseg will use."
+    "Print where the data is (downloading it in Colab) and which device camseg will use; in Colab, allow widgets."
+    if "google.colab" in sys.modules:   # ipywidgets 8 (step 7's frame browser) needs Colab's own widget manager
+        from google.colab import output
+        output.enable_custom_widget_manager()
     print(_data_line(download="google.colab" in sys.modules))
     print(device_line())

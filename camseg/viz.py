@@ -11,7 +11,6 @@ __all__ = ['IGNORE_COLOR', 'VIEWS', 'palette_array', 'colorize', 'denormalize', 
 import functools
 import io
 import re
-import sys
 
 import matplotlib.pyplot as plt
 import numpy as np

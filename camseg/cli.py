@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['DATA_HELP', 'RECIPE_HELP', 'cmd_download', 'train_summary', 'cmd_train', 'evaluation_json', 'flicker_summary',
            'flicker_json', 'cmd_evaluate', 'evaluate_corrupted', 'cmd_predict', 'predict_mode', 'cmd_predict_video',
-           'cmd_export', 'cmd_bench', 'cmd_report', 'add_smooth_flag', 'add_tta_flag', 'add_video_flags',
+           'cmd_export', 'cmd_bench', 'cmd_report', 'cmd_lr_find', 'add_smooth_flag', 'add_tta_flag', 'add_video_flags',
            'build_parser', 'interrupted_message', 'main']
 
 # %% ../nbs/24_cli.ipynb #1f185ff3
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import camseg
 from .core import (CLASS_SETS, LAYOUT_NAMES, RECIPES, TTA_MODES, CamsegError, ConfigError, Terminated,
-                         RUN_FILES, progress_bar, sigterm_as_interrupt, stop_if_terminated)
+                         RUN_FILES, atomic_path, progress_bar, sigterm_as_interrupt, stop_if_terminated)
 from .files import check_outputs, collect_images, output_names, render_prediction, save_png
 from .flags import add_config_flags, config_from_args, positive_number, whole_number
 
@@ -276,6 +276,23 @@ def _report_parser(sub):
                                                       "flip+scales)")
     p.set_defaults(func=cmd_report)
 
+# %% ../nbs/24_cli.ipynb #e0d774fb
+def cmd_lr_find(
+    args,  # the parsed arguments of `camseg lr-find`
+):
+    import matplotlib
+    matplotlib.use("Agg")   # a file, no window
+    from camseg.runs import lr_find, plot_lr_find
+    config, out = config_from_args(args), Path(args.out)
+    found = lr_find(args.data, config, steps=args.steps)
+    fig = plot_lr_find(found, recipe_lr=config.lr)
+    with atomic_path(out) as tmp:   # the temporary name keeps the suffix, which tells savefig the format
+        fig.savefig(tmp, dpi=100)
+    print(f"{len(found['lrs'])} steps: the lowest smoothed loss at lr {10 * found['suggestion']:.1e}; suggested lr "
+          f"{found['suggestion']:.1e} (the recipe's {config.lr:.0e}). The curve: {out}\n"
+          f"Try it: camseg train --recipe {args.recipe} ... --lr {found['suggestion']:.2g}, and compare the runs' "
+          "validation scores (a suggestion, not a promise: step 5 measures one).")
+
 # %% ../nbs/24_cli.ipynb #70eee777
 def add_smooth_flag(
     parser: argparse.ArgumentParser,  # the parser of a subcommand
@@ -385,6 +402,19 @@ def _other_parsers(sub):
     p.add_argument("--compile", action="store_true", help="also time torch.compile'd training and inference")
     p.set_defaults(func=cmd_bench)
 
+# %% ../nbs/24_cli.ipynb #af332bd1
+def _lr_find_parser(sub):
+    p = sub.add_parser("lr-find", help="sweep the learning rate over a few hundred steps and suggest one",
+                       description="Train a fresh model of the recipe for --steps steps while the learning rate rises "
+                                   "from 1e-6 to 1, write the smoothed loss against the rate as a figure, and suggest "
+                                   "a tenth of the rate at the lowest loss. Nothing is saved but the figure.")
+    p.add_argument("--data", help=DATA_HELP)
+    p.add_argument("--recipe", choices=list(RECIPES), default="course", help=RECIPE_HELP + " [default: course]")
+    p.add_argument("--steps", type=whole_number(10), default=200, help="optimisation steps [default: 200]")
+    p.add_argument("--out", default="lr_find.png", help="the figure to write [default: lr_find.png]")
+    add_config_flags(p)
+    p.set_defaults(func=cmd_lr_find)
+
 # %% ../nbs/24_cli.ipynb #cfa9c3ac
 def build_parser() -> argparse.ArgumentParser:  # each subcommand sets `func`, the `cmd_` function that runs it
     "The `camseg` argument parser with its subcommands (it imports no PyTorch)."
@@ -396,6 +426,7 @@ def build_parser() -> argparse.ArgumentParser:  # each subcommand sets `func`, t
     parser.add_argument("--verbose", action="store_true", help="show the traceback of every error")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _train_parser(sub)
+    _lr_find_parser(sub)
     _other_parsers(sub)
     _report_parser(sub)
     _export_parser(sub)

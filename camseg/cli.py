@@ -6,7 +6,7 @@
 __all__ = ['DATA_HELP', 'RECIPE_HELP', 'cmd_download', 'train_summary', 'cmd_train', 'evaluation_json', 'flicker_summary',
            'flicker_json', 'cmd_evaluate', 'evaluate_corrupted', 'cmd_predict', 'predict_mode', 'cmd_predict_video',
            'cmd_export', 'cmd_bench', 'cmd_report', 'cmd_lr_find', 'add_smooth_flag', 'add_tta_flag', 'add_video_flags',
-           'build_parser', 'interrupted_message', 'main']
+           'add_recipe_flags', 'build_parser', 'interrupted_message', 'main']
 
 # %% ../nbs/24_cli.ipynb #1f185ff3
 import argparse
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import camseg
 from .core import (CLASS_SETS, LAYOUT_NAMES, RECIPES, TTA_MODES, CamsegError, ConfigError, Terminated,
-                         RUN_FILES, atomic_path, progress_bar, sigterm_as_interrupt, stop_if_terminated)
+                         RUN_FILES, progress_bar, sigterm_as_interrupt, stop_if_terminated)
 from .files import check_outputs, collect_images, output_names, render_prediction, save_png
 from .flags import add_config_flags, config_from_args, positive_number, whole_number
 
@@ -280,14 +280,10 @@ def _report_parser(sub):
 def cmd_lr_find(
     args,  # the parsed arguments of `camseg lr-find`
 ):
-    import matplotlib
-    matplotlib.use("Agg")   # a file, no window
-    from camseg.runs import lr_find, plot_lr_find
+    from camseg.runs import lr_find, plot_lr_find, save_figure
     config, out = config_from_args(args), Path(args.out)
     found = lr_find(args.data, config, steps=args.steps)
-    fig = plot_lr_find(found, recipe_lr=config.lr)
-    with atomic_path(out) as tmp:   # the temporary name keeps the suffix, which tells savefig the format
-        fig.savefig(tmp, dpi=100)
+    save_figure(plot_lr_find(found, recipe_lr=config.lr), out)
     print(f"{len(found['lrs'])} steps: the lowest smoothed loss at lr {10 * found['suggestion']:.1e}; suggested lr "
           f"{found['suggestion']:.1e} (the recipe's {config.lr:.0e}). The curve: {out}\n"
           f"Try it: camseg train --recipe {args.recipe} ... --lr {found['suggestion']:.2g}, and compare the runs' "
@@ -341,6 +337,13 @@ RECIPE_HELP = ("course: the original course's recipe, ResNet-50 from torchvision
                "from the internet once), full size, for a GPU; cpu: MobileNetV3 from scratch at 360x480, no "
                "download, about 20 minutes on a 2-core CPU")
 
+def add_recipe_flags(
+    parser: argparse.ArgumentParser,  # the parser of `train` or `lr-find`
+):
+    "`--recipe NAME` and one flag per `TrainConfig` setting, applied over it (`config_from_args`)."
+    parser.add_argument("--recipe", choices=list(RECIPES), default="course", help=RECIPE_HELP + " [default: course]")
+    add_config_flags(parser)
+
 def _train_parser(sub):
     p = sub.add_parser("train", help="train a model",
                        description="Train DeepLabv3 on CamSeq. The default recipe is the course's: it needs "
@@ -349,12 +352,11 @@ def _train_parser(sub):
     p.add_argument("--data", help=DATA_HELP)
     p.add_argument("--out", default="runs/camseg", help="run folder for best.pth, last.pth, history.json, curves.png "
                                                        "[default: runs/camseg]")
-    p.add_argument("--recipe", choices=list(RECIPES), default="course", help=RECIPE_HELP + " [default: course]")
     again = p.add_mutually_exclusive_group()
     again.add_argument("--resume", action="store_true", help="continue the run in --out after its last finished epoch "
                                                              "(with the settings it was started with)")
     again.add_argument("--overwrite", action="store_true", help="replace the run in --out")
-    add_config_flags(p)
+    add_recipe_flags(p)
     p.set_defaults(func=cmd_train)
 
 # %% ../nbs/24_cli.ipynb #4ea76013
@@ -409,10 +411,9 @@ def _lr_find_parser(sub):
                                    "from 1e-6 to 1, write the smoothed loss against the rate as a figure, and suggest "
                                    "a tenth of the rate at the lowest loss. Nothing is saved but the figure.")
     p.add_argument("--data", help=DATA_HELP)
-    p.add_argument("--recipe", choices=list(RECIPES), default="course", help=RECIPE_HELP + " [default: course]")
     p.add_argument("--steps", type=whole_number(10), default=200, help="optimisation steps [default: 200]")
     p.add_argument("--out", default="lr_find.png", help="the figure to write [default: lr_find.png]")
-    add_config_flags(p)
+    add_recipe_flags(p)
     p.set_defaults(func=cmd_lr_find)
 
 # %% ../nbs/24_cli.ipynb #cfa9c3ac

@@ -6,17 +6,26 @@
 __all__ = ['frame_scores', 'worst_frames', 'show_worst', 'most_confused', 'class_table']
 
 # %% ../nbs/07b_interpret.ipynb #1461b5fa
+import heapq
+import math
+
 import matplotlib.pyplot as plt
-import numpy as np
 import torch
 
 from .core import progress_bar
-from .metrics import EvalResult, confusion_counts
-from .viz import colorize, mark_errors
+from .metrics import EvalResult, confusion_counts, metrics_from_confusion
+from .viz import colorize, frame_source, mark_errors
 
 # %% ../nbs/07b_interpret.ipynb #294a80c2
-def _frames(frames) -> tuple:  # (the dataset, the indices of `frames` in it)
-    return (frames.dataset, list(frames.indices)) if hasattr(frames, "indices") else (frames, list(range(len(frames))))
+def _scored(predictor, frames, progress: bool):
+    "Each frame of `frames`, one at a time: its index, image, truth, prediction and `EvalResult`."
+    data, idx = frame_source(frames)
+    for i in progress_bar(idx, desc="frames", leave=False, disable=not progress):
+        image, truth = data.load_image(i), data.load_mask(i)
+        prediction = predictor(image)
+        confusion = confusion_counts(torch.as_tensor(prediction).long()[None], torch.as_tensor(truth).long()[None],
+                                     len(predictor.classes))
+        yield i, image, truth, prediction, EvalResult(list(predictor.classes), confusion, num_images=1)
 
 def frame_scores(
     predictor,  # a `Predictor`
@@ -24,13 +33,7 @@ def frame_scores(
     progress: bool = True,  # show a progress bar
 ) -> list:  # one `EvalResult` per frame, in the order of `frames`
     "Each frame of `frames` scored on its own, from its own confusion matrix."
-    data, idx = _frames(frames)
-    k, scores = len(predictor.classes), []
-    for i in progress_bar(idx, desc="frames", leave=False, disable=not progress):
-        truth = torch.as_tensor(data.load_mask(i)).long()[None]
-        prediction = torch.as_tensor(predictor(data.load_image(i))).long()[None]
-        scores.append(EvalResult(list(predictor.classes), confusion_counts(prediction, truth, k), num_images=1))
-    return scores
+    return [score for *_, score in _scored(predictor, frames, progress)]
 
 def worst_frames(
     predictor,  # a `Predictor`
@@ -39,15 +42,10 @@ def worst_frames(
     progress: bool = True,  # show a progress bar
 ) -> list:  # `k` dicts, worst first: `name`, `index`, `score` (its `EvalResult`), `image`, `truth`, `prediction`, `errors`
     "The `k` frames of `frames` with the lowest mIoU, each with its frame, truth, prediction and error map."
-    data, idx = _frames(frames)
-    scores = frame_scores(predictor, frames, progress)
-    worst = []
-    for j in sorted(range(len(idx)), key=lambda j: scores[j].mean_iou)[:k]:
-        image, truth = data.load_image(idx[j]), data.load_mask(idx[j])
-        prediction = predictor(image)
-        worst.append(dict(name=data.pairs[idx[j]][0].name, index=idx[j], score=scores[j], image=image, truth=truth,
-                          prediction=prediction, errors=mark_errors(image, truth, prediction)[0]))
-    return worst
+    data = frame_source(frames)[0]
+    worst = heapq.nsmallest(k, _scored(predictor, frames, progress), key=lambda f: f[-1].mean_iou)   # k kept at a time
+    return [dict(name=data.pairs[i][0].name, index=i, score=score, image=image, truth=truth, prediction=prediction,
+                 errors=mark_errors(image, truth, prediction)[0]) for i, image, truth, prediction, score in worst]
 
 # %% ../nbs/07b_interpret.ipynb #bee53000
 def show_worst(
@@ -85,15 +83,10 @@ def class_table(
     classes: list,  # the K class names
 ) -> list:  # one dict per class present: `class`, `truth`, `predicted`, `precision`, `recall`, `iou`
     "Precision, recall and IoU of each class in the truth or the prediction, largest in the truth first."
-    mat = torch.as_tensor(confusion)[:, :len(classes)].double()
-    tp, truth, predicted = mat.diag(), mat.sum(1), mat.sum(0)
-    rows = []
-    for c in truth.argsort(descending=True).tolist():
-        if truth[c] + predicted[c] == 0:
-            continue
-        nan = float("nan")
-        rows.append({"class": classes[c], "truth": int(truth[c]), "predicted": int(predicted[c]),
-                     "precision": (tp[c] / predicted[c]).item() if predicted[c] else nan,
-                     "recall": (tp[c] / truth[c]).item() if truth[c] else nan,
-                     "iou": (tp[c] / (truth[c] + predicted[c] - tp[c])).item()})
-    return rows
+    mat = torch.as_tensor(confusion)
+    metrics = metrics_from_confusion(mat)   # step 6's IoU, and its per-class accuracy: the recall
+    tp, truth, predicted = (t.tolist() for t in (mat.diag(), mat.sum(1), mat[:, :len(classes)].sum(0)))
+    return [{"class": classes[c], "truth": truth[c], "predicted": predicted[c],
+             "precision": tp[c] / predicted[c] if predicted[c] else float("nan"),
+             "recall": metrics["accuracy"][c], "iou": metrics["iou"][c]}
+            for c in mat.sum(1).argsort(descending=True).tolist() if not math.isnan(metrics["iou"][c])]

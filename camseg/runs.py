@@ -4,10 +4,10 @@
 
 # %% auto #0
 __all__ = ['RESUMABLE_CHANGES', 'RELEASE_URL', 'PUBLISHED', 'RUN_CONFIGS', 'CARDS_URL', 'default_workers', 'resolve_defaults',
-           'check_resumable', 'check_enough_frames', 'build_datasets', 'epoch_config', 'save_curves', 'run_files',
-           'check_out_dir', 'run_lock', 'remove_leftovers', 'start_run', 'train', 'run_command', 'repository_root',
-           'default_runs_dir', 'run_card', 'published_checkpoint', 'trained_checkpoint', 'real_run', 'lr_find',
-           'plot_lr_find']
+           'check_resumable', 'check_enough_frames', 'build_datasets', 'epoch_config', 'save_figure', 'save_curves',
+           'run_files', 'check_out_dir', 'run_lock', 'remove_leftovers', 'start_run', 'train', 'run_command',
+           'repository_root', 'default_runs_dir', 'run_card', 'published_checkpoint', 'trained_checkpoint', 'real_run',
+           'lr_find', 'plot_lr_find']
 
 # %% ../nbs/23a_runs.ipynb #ad77eff2
 import json
@@ -37,7 +37,7 @@ from .metrics import evaluate
 from .model import create_model, pick_device, prefers_channels_last
 from .predict import Predictor
 from .dataset import CamSeqDataset
-from .split import dataset_splits, get_dataloaders, split_sizes
+from .split import dataset_splits, get_dataloaders, seed_worker, split_sizes
 from .train import (NonFiniteLossError, loss_class_weights, make_optimizer, make_scaler, make_scheduler,
                           plot_history, set_train_mode, train_one_epoch, train_step, train_transforms)
 
@@ -143,19 +143,25 @@ def _restore(path, device, config: TrainConfig, classes: list, model, optimizer,
     return state["history"], state["epoch"] + 1, state["best_miou"]
 
 # %% ../nbs/23a_runs.ipynb #7671dc18
-def save_curves(
-    history: list,  # one dict per epoch, as `train` returns
+def save_figure(
+    fig,  # a matplotlib figure (closed once written)
     path,  # the image file to write, e.g. `curves.png`
-    title: str = "",  # the figure's title
 ) -> Path:  # `path`, as a `Path`
-    "Write `plot_history(history)` to the image file `path`, atomically."
-    fig = plot_history(history, title)
+    "Write `fig` to the image file `path`, atomically, and close it."
     try:
         with atomic_path(path) as tmp:   # the temporary name keeps `.png`, which tells `savefig` the format
             fig.savefig(tmp, dpi=100)
     finally:
         plt.close(fig)
     return Path(path)
+
+def save_curves(
+    history: list,  # one dict per epoch, as `train` returns
+    path,  # the image file to write, e.g. `curves.png`
+    title: str = "",  # the figure's title
+) -> Path:  # `path`, as a `Path`
+    "Write `plot_history(history)` to the image file `path`, atomically."
+    return save_figure(plot_history(history, title), path)
 
 # %% ../nbs/23a_runs.ipynb #5aee0c11
 def _save_epoch(state: dict, optimizer, scheduler, scaler, best_miou: float, is_best: bool, out_dir: Path):
@@ -503,7 +509,8 @@ def lr_find(
     config = resolve_defaults(config, device)
     train_set, _, _ = build_datasets(camseq_path(data), config)
     _seed_everything(config.seed)
-    loader = DataLoader(train_set, config.batch_size, shuffle=True, drop_last=True, num_workers=config.num_workers)
+    loader = DataLoader(train_set, config.batch_size, shuffle=True, drop_last=True, num_workers=config.num_workers,
+                        worker_init_fn=seed_worker)   # workers draw different augmentations (step 3)
     model = create_model(train_set.dataset.num_classes, config.arch, config.pretrained, config.weights, config.bn_momentum)
     model = set_train_mode(model.to(device), config.freeze_bn)
     optimizer, scaler = make_optimizer(model, replace(config, lr=start)), make_scaler(device, config)

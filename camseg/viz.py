@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['IGNORE_COLOR', 'VIEWS', 'palette_array', 'colorize', 'denormalize', 'overlay', 'legend_handles', 'show_prediction',
-           'mark_errors', 'show_errors', 'browse_picture', 'frame_iou', 'browser_still', 'browse', 'show_class_maps',
-           'show_batch']
+           'mark_errors', 'error_share', 'show_errors', 'browse_picture', 'frame_iou', 'frame_source', 'browser_still',
+           'browse', 'show_class_maps', 'show_batch']
 
 # %% ../nbs/07_viz.ipynb #184f05dc
 import functools
@@ -109,6 +109,11 @@ def mark_errors(
     shown[wrong] = (0.4 * shown[wrong] + 0.6 * np.array([255, 0, 0])).astype(np.uint8)
     return shown, wrong
 
+def error_share(target, prediction) -> float:  # from 0 to 1
+    "The share of the scored pixels (those the truth does not ignore) whose prediction is wrong."
+    target = np.asarray(target)
+    return ((target != np.asarray(prediction)) & (target != IGNORE_INDEX)).sum() / max((target != IGNORE_INDEX).sum(), 1)
+
 def show_errors(
     image: np.ndarray,  # H×W×3 uint8 frame
     target,  # its H×W ground-truth class indices
@@ -116,11 +121,9 @@ def show_errors(
     title: str = "errors",  # the start of the figure's title, before the share of wrong pixels
 ):  # the matplotlib figure
     "The frame with the pixels where prediction ≠ truth in red (ignored pixels not counted)."
-    shown, wrong = mark_errors(image, target, prediction)
-    target = np.asarray(target)
     fig, ax = plt.subplots(figsize=(7, 5.2))
-    ax.imshow(shown); ax.axis("off")
-    ax.set_title(f"{title}: {wrong.sum() / max((target != IGNORE_INDEX).sum(), 1):.1%} of pixels wrong (red)")
+    ax.imshow(mark_errors(image, target, prediction)[0]); ax.axis("off")
+    ax.set_title(f"{title}: {error_share(target, prediction):.1%} of pixels wrong (red)")
     return fig
 
 # %% ../nbs/07_viz.ipynb #825e6993
@@ -154,6 +157,10 @@ def frame_iou(target, prediction, cls: int) -> tuple:  # `(IoU or NaN, true pixe
     return (true & predicted).sum() / union if union else float("nan"), int(true.sum()), int(predicted.sum())
 
 # %% ../nbs/07_viz.ipynb #61734881
+def frame_source(frames) -> tuple:  # `(dataset, indices)`: the dataset and which of its frames
+    "The dataset behind `frames` (a dataset, or a `Subset` of one) and the indices of its frames in it."
+    return (frames.dataset, list(frames.indices)) if hasattr(frames, "indices") else (frames, list(range(len(frames))))
+
 def _jpeg(picture: np.ndarray, width: int) -> bytes:
     "`picture` as JPEG bytes, `width` pixels wide."
     im = Image.fromarray(picture)
@@ -163,8 +170,7 @@ def _jpeg(picture: np.ndarray, width: int) -> bytes:
 
 def _caption(name: str, target, prediction, classes: list, cls: int) -> str:
     "The line under the picture: the frame's share of wrong pixels, and the picked class's IoU on it."
-    wrong = mark_errors(np.zeros((*np.shape(target), 3), np.uint8), target, prediction)[1]
-    line = f"<b>{name}</b>: {wrong.mean():.1%} of pixels wrong"
+    line = f"<b>{name}</b>: {error_share(target, prediction):.1%} of pixels wrong"
     if cls >= 0:
         iou, true, predicted = frame_iou(target, prediction, cls)
         score = "not in this frame" if np.isnan(iou) else f"IoU {iou:.2f}"
@@ -191,7 +197,7 @@ def browse(
     "A frame browser: a frame slider, the view (overlay and its opacity, prediction, truth, errors), a class and its IoU."
     try: import ipywidgets as W
     except ImportError: raise ImportError("browse needs ipywidgets (Jupyter and Colab have it): pip install camseg[widgets]")
-    data, idx = (frames.dataset, list(frames.indices)) if hasattr(frames, "indices") else (frames, range(len(frames)))
+    data, idx = frame_source(frames)
     @functools.lru_cache(maxsize=128)   # each frame's prediction is made once
     def frame(i):
         return (image := data.load_image(idx[i])), data.load_mask(idx[i]), predictor(image)

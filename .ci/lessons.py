@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NBS = ROOT / "nbs"
 MAX_CODE_CELLS, FIRST_FIGURE_WITHIN, MAX_DEFINE_LINES = 35, 8, 30
 MAX_NOTEBOOK, MAX_TOTAL = 1_000_000, 5_000_000   # bytes
-FLOOR = 918   # assertions across nbs/ (696 before the course was rebuilt, 799 after it); raise it as tests are added
+FLOOR = 924   # assertions across nbs/ (696 before the course was rebuilt, 799 after it); raise it as tests are added
 # Known exceptions, each with its reason, printed on every run until it is mended (then removed from here):
 DEFINES = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Assign, ast.AnnAssign)
 

@@ -333,7 +333,7 @@ def machine_info() -> dict:  # `cpu`, `cores`, `torch_threads`, `gpu`, and Pytho
                 python=platform.python_version(), torch=torch.__version__, torchvision=torchvision.__version__,
                 numpy=np.__version__, albumentations=A.__version__)
 
-DEPLOYED = ("cpu_lraspp", "cpu_recipe")   # the published runs that `bench_deployment` times: LR-ASPP and MobileNetV3
+DEPLOYED = ("cpu_lraspp_78", "cpu_recipe")   # the published runs that `bench_deployment` times: LR-ASPP and MobileNetV3
 
 def _deployment_steps(data, repeats: int, log) -> list:
     "A `bench_deployment` stage for each published run of `DEPLOYED` that can be had (a download, once)."

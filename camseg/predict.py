@@ -253,6 +253,7 @@ def ort_session(
         providers.insert(0, "CUDAExecutionProvider")
     options = ort.SessionOptions()
     options.log_severity_level = 3   # errors only
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")   # idle threads sleep: see above
     try:
         return ort.InferenceSession(str(path), options, providers=providers)
     except Exception as e:   # onnxruntime's own exception types, for a file it cannot load

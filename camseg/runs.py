@@ -370,6 +370,7 @@ PUBLISHED = {   # run name -> SHA-256 of its checkpoint attached to the release 
     "course_cpu": "df57da07c58730cb44851799d13272640c4586c832e8db8762b8d258f62b41af",
     "cpu_lraspp": "aa077201ee2fb60c8c8ff6f188e1f5a1666ccbab5ac01d125c25c6b455b1e399",
     "cpu_lraspp_photo": "f0cd0348063f8fa896c2a4bbbb988d8bdc1be5146f5ab2b5ec7c6d47f92a1e12",
+    "cpu_lraspp_78": "75fbac4de1516d9971a6c8a25dcc4be59893f0574e76e91f0a12fca73faf2d86",   # chosen for other roads
 }
 _course_cpu = TrainConfig(arch="mobilenet", pretrained=False, size=(360, 480))
 _plain_cpu = dict(hflip=False, scale_aug=False, aux_weight=0.0)   # the CPU recipe without its augmentation
@@ -388,6 +389,11 @@ RUN_CONFIGS = {   # the runs behind the lessons' figures and tables, by the name
     "cpu_lraspp_photo": cpu_recipe(arch="lraspp", photometric=True),
     "cpu_lraspp_lr": cpu_recipe(arch="lraspp", lr=0.027),   # the rate lr_find suggests for it (step 5), two digits
     "cpu_lraspp_small": cpu_recipe(arch="lraspp", epochs=41, small_epochs=28),   # progressive resizing, same minutes
+    "cpu_lraspp_11": cpu_recipe(arch="lraspp", classes="camvid11"),   # other roads: the 11 classes of papers only
+    "cpu_lraspp_wd": cpu_recipe(arch="lraspp", weight_decay=0.05),   # other roads: 500 times the weight decay
+    "cpu_lraspp_small_photo": cpu_recipe(arch="lraspp", epochs=41, small_epochs=28, photometric=True),
+    "cpu_lraspp_78": cpu_recipe(arch="lraspp", epochs=78),   # three times the epochs, inside the 30 minutes
+    "cpu_lraspp_78_photo": cpu_recipe(arch="lraspp", epochs=78, photometric=True),
 }
 
 # %% ../nbs/23a_runs.ipynb #391651e4

@@ -371,6 +371,7 @@ PUBLISHED = {   # run name -> SHA-256 of its checkpoint attached to the release 
     "cpu_lraspp": "aa077201ee2fb60c8c8ff6f188e1f5a1666ccbab5ac01d125c25c6b455b1e399",
     "cpu_lraspp_photo": "f0cd0348063f8fa896c2a4bbbb988d8bdc1be5146f5ab2b5ec7c6d47f92a1e12",
     "cpu_lraspp_78": "75fbac4de1516d9971a6c8a25dcc4be59893f0574e76e91f0a12fca73faf2d86",   # chosen for other roads
+    "cpu_lraspp_small_photo": "38255163ac48d441816f4acab9f5eb6dc03eba34803a80b8de2416ee67b34de4",   # best on other drives
 }
 _course_cpu = TrainConfig(arch="mobilenet", pretrained=False, size=(360, 480))
 _plain_cpu = dict(hflip=False, scale_aug=False, aux_weight=0.0)   # the CPU recipe without its augmentation
@@ -478,7 +479,7 @@ def trained_checkpoint(
         return published_checkpoint(run, published)
     except (OSError, DataError, CheckpointError) as e:   # offline (URLError is an OSError), or none published
         reason = e
-    short = replace(RUN_CONFIGS[run], epochs=4, size=(180, 240))
+    short = replace(RUN_CONFIGS[run], epochs=4, size=(180, 240), small_epochs=0)   # all 4 at 180×240
     print(f"No local run of {run}, and its published checkpoint could not be had ({reason}). Training a short "
           f"version here instead: 4 epochs at 180×240, about 2 minutes on a 2-core CPU. Its scores are far below "
           f"the full run's; train the full run with `camseg train` for those.")
@@ -493,7 +494,7 @@ def real_run(
     "Train (or, finished, just load) the run `name` of `RUN_CONFIGS` on the real frames; one short epoch with CAMSEG_QUICK=1."
     config, folder = RUN_CONFIGS[name], Path(runs_dir or default_runs_dir()) / name
     if os.environ.get("CAMSEG_QUICK") == "1":
-        config, folder = replace(config, epochs=1, size=(180, 240)), folder.with_name(f"{name}_quick")
+        config, folder = replace(config, epochs=1, size=(180, 240), small_epochs=0), folder.with_name(f"{name}_quick")
     last = folder / "last.pth"
     finished = last.is_file() and load_checkpoint(last)["epoch"] >= config.epochs
     if not finished:   # a finished run is only loaded: no log of epochs that did not run

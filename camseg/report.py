@@ -68,14 +68,18 @@ def training_history(
 # %% ../nbs/27_report.ipynb #29a8cf78
 REPORT_VERSION = 1   # a card's `camseg_report_card` key: what tells a report card from any other JSON file
 
+def _split_of(data, predictor: Predictor, split: str, where: str):
+    "The frames of one split of `data` as `predictor` was trained on them: its classes, Void and the layout it used."
+    layout = predictor.metadata.get("config", {}).get("layout")
+    return frames_of(predictor, camseq_path(data), split, layout=layout, where=where)
+
 def test_split(
     data,  # the data folder (None: `camseq_path`'s default)
     predictor: Predictor,  # a `Predictor` from a checkpoint; its `config` gives the layout, class set and Void
     where: str = "the checkpoint",  # how an error names the checkpoint, e.g. its path
 ):  # the test `Subset`: the folder's own test split, else the sequential 70/15/15 one
     "The test frames of the data `predictor` was trained on (its classes, in order): the folder's own split, else step 3's."
-    layout = predictor.metadata.get("config", {}).get("layout")
-    test = frames_of(predictor, camseq_path(data), "test", layout=layout, where=where)
+    test = _split_of(data, predictor, "test", where)
     if not len(test):
         raise DataError(f"{test.dataset.root} has no test frames (split: {test.dataset.split_source()}): the report card scores "
                         "the test split; give a --data folder with test frames.")
@@ -87,8 +91,7 @@ def validation_scores(
     where: str = "the checkpoint",  # how an error names the checkpoint
 ) -> dict | None:  # as `score_frames`: pixel accuracy and mIoU, in its classes and in CamVid-11; None without val frames
     "Scores on the validation split, the frames the run chose its best epoch by (None if the folder has none)."
-    layout = predictor.metadata.get("config", {}).get("layout")
-    val = frames_of(predictor, camseq_path(data), "val", layout=layout, where=where)
+    val = _split_of(data, predictor, "val", where)
     return score_frames(predictor, val) if len(val) else None
 
 def _scores(result: EvalResult) -> dict:

@@ -6,8 +6,8 @@
 __all__ = ['RESUMABLE_CHANGES', 'RELEASE_URL', 'PUBLISHED', 'RUN_CONFIGS', 'CARDS_URL', 'default_workers', 'resolve_defaults',
            'check_resumable', 'check_enough_frames', 'build_datasets', 'epoch_config', 'save_figure', 'save_curves',
            'run_files', 'check_out_dir', 'run_lock', 'remove_leftovers', 'start_run', 'train', 'run_command',
-           'repository_root', 'default_runs_dir', 'run_card', 'published_checkpoint', 'trained_checkpoint', 'real_run',
-           'lr_find', 'plot_lr_find']
+           'repository_root', 'default_runs_dir', 'run_card', 'published_checkpoint', 'short_config',
+           'trained_checkpoint', 'real_run', 'lr_find', 'plot_lr_find']
 
 # %% ../nbs/23a_runs.ipynb #ad77eff2
 import json
@@ -464,6 +464,13 @@ def published_checkpoint(
 
 
 # %% ../nbs/23a_runs.ipynb #e64aff1f
+def short_config(
+    config: TrainConfig,  # a run's recipe
+    epochs: int,  # how many epochs the short version trains
+) -> TrainConfig:  # the same recipe, `epochs` long, all at 180×240
+    "A short version of a run's recipe, for a quick look: `epochs` epochs at 180×240, none of them small first."
+    return replace(config, epochs=epochs, size=(180, 240), small_epochs=0)
+
 def trained_checkpoint(
     run: str = "cpu_recipe",  # a run name, a key of `RUN_CONFIGS`
     data=None,  # the data folder, for a short run (None: the default)
@@ -479,7 +486,7 @@ def trained_checkpoint(
         return published_checkpoint(run, published)
     except (OSError, DataError, CheckpointError) as e:   # offline (URLError is an OSError), or none published
         reason = e
-    short = replace(RUN_CONFIGS[run], epochs=4, size=(180, 240), small_epochs=0)   # all 4 at 180×240
+    short = short_config(RUN_CONFIGS[run], epochs=4)
     print(f"No local run of {run}, and its published checkpoint could not be had ({reason}). Training a short "
           f"version here instead: 4 epochs at 180×240, about 2 minutes on a 2-core CPU. Its scores are far below "
           f"the full run's; train the full run with `camseg train` for those.")
@@ -494,7 +501,7 @@ def real_run(
     "Train (or, finished, just load) the run `name` of `RUN_CONFIGS` on the real frames; one short epoch with CAMSEG_QUICK=1."
     config, folder = RUN_CONFIGS[name], Path(runs_dir or default_runs_dir()) / name
     if os.environ.get("CAMSEG_QUICK") == "1":
-        config, folder = replace(config, epochs=1, size=(180, 240), small_epochs=0), folder.with_name(f"{name}_quick")
+        config, folder = short_config(config, epochs=1), folder.with_name(f"{name}_quick")
     last = folder / "last.pth"
     finished = last.is_file() and load_checkpoint(last)["epoch"] >= config.epochs
     if not finished:   # a finished run is only loaded: no log of epochs that did not run

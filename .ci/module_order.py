@@ -14,14 +14,20 @@ ORDER = [
     "_course",      # reference: the original course's code, which the lessons set beside camseg's (no imports)
     "data",         # step 1: the palette and the classes
     "layouts",      # reference: data folders (four layouts, pairing, splits) and the download
+    "reading",      # reference: reading frames and masks safely, the frames of a folder
+    "classes",      # reference: labels to classes, CamVid-11's groups and folding
+    "plots",        # reference: the drawing behind the lessons' figures, and an evaluation's tables
     "dataset",      # step 2: colours to classes, the Dataset
     "split",        # step 3: the sequential split and the loaders
+    "runtime",      # reference: devices, mixed precision, BatchNorm modes, the inference copy, pretrained weights
     "model",        # step 4: DeepLabv3
     "checkpoint",   # reference: checkpoints
     "predict",      # reference: the Predictor
-    "train",        # step 5: the training step, the schedule, the curves
+    "recipe",       # reference: augmentation, optimiser and schedule, class weights
+    "train",        # step 5: the loss, a training step, an epoch, BatchNorm recalibrated
     "metrics",      # step 6: the confusion matrix, IoU, mIoU
     "viz",          # step 7: pictures
+    "views",        # reference: the errors map and the frame browser
     "export",       # optional lesson: ONNX
     "video",        # optional lesson: video
     "distributed",  # optional lesson: several processes

@@ -28,7 +28,7 @@ def main():
     from camseg.predict import Predictor
     from camseg.runs import trained_checkpoint
     from camseg.split import dataset_splits
-    from camseg.viz import browse
+    from camseg.views import browse
     real = CamSeqDataset(camseq_path())
     os.chdir(ROOT)   # trained_checkpoint finds the clone's published checkpoint from here
     box = browse(dataset_splits(real)["test"], Predictor.from_checkpoint(trained_checkpoint("cpu_recipe")), width=720)

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['course_read_colormap', 'course_pairs', 'course_decode', 'CourseDataset', 'course_normalize', 'course_loaders',
-           'course_train_step', 'course_compute_iou_batch', 'course_pixel_accuracy', 'course_metrics',
-           'course_predict_batch', 'course_inv_transform']
+           'course_frames_seen', 'course_train_step', 'course_compute_iou_batch', 'course_pixel_accuracy',
+           'course_metrics', 'course_predict_batch', 'course_inv_transform']
 
 # %% ../nbs/29_course.ipynb #93a7a660
 import os
@@ -92,6 +92,18 @@ def course_loaders(
     val_loader = torch.utils.data.DataLoader(val_set, batch_size=batch_size, shuffle=True)
     test_loader = torch.utils.data.DataLoader(test_set, batch_size=batch_size, shuffle=True)
     return train_loader, val_loader, test_loader
+
+# %% ../nbs/29_course.ipynb #44adb15e
+def course_frames_seen(
+    loader,  # an evaluation loader of `{'image', ...}` batches
+) -> int:  # how many frames the course's loop looks at
+    "Defect 6: the course's evaluation loop, which `break`s at the first batch of one image, counting its frames."
+    seen = 0
+    for sample in loader:
+        if sample["image"].shape[0] == 1:
+            break
+        seen += sample["image"].shape[0]
+    return seen
 
 # %% ../nbs/29_course.ipynb #655c1a2d
 def course_train_step(

@@ -335,7 +335,7 @@ DATA_HELP = ("data folder, in any layout: flat (CamSeq01), sibling, segnet or fa
              "~/.cache/camseg/Camseq_2007, then a download)")
 RECIPE_HELP = ("course: the original course's recipe, ResNet-50 from torchvision's pretrained weights (downloaded "
                "from the internet once), full size, for a GPU; cpu: MobileNetV3 from scratch at 360x480, no "
-               "download, about 20 minutes on a 2-core CPU")
+               "download, 43.5 minutes on the course's busy 2-core CPU (step 5)")
 
 def add_recipe_flags(
     parser: argparse.ArgumentParser,  # the parser of `train` or `lr-find`

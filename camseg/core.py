@@ -6,8 +6,8 @@
 __all__ = ['LAYOUT_NAMES', 'CLASS_SETS', 'ARCH_NAMES', 'CLASS_WEIGHTINGS', 'TTA_MODES', 'RECIPES', 'RUN_FILES', 'EXTRAS',
            'CamsegError', 'ConfigError', 'setting', 'TrainConfig', 'cpu_recipe', 'config_from_dict', 'config_changes',
            'display_path', 'temporaries', 'atomic_path', 'write_atomic', 'json_text', 'UserFileError', 'file_error',
-           'Terminated', 'stop_if_terminated', 'sigterm_as_interrupt', 'progress_bar', 'device_line',
-           'ExtraNotInstalledError', 'import_extra', 'missing_extra']
+           'DataError', 'read_text_file', 'Terminated', 'stop_if_terminated', 'sigterm_as_interrupt', 'progress_bar',
+           'device_line', 'ExtraNotInstalledError', 'import_extra', 'missing_extra']
 
 # %% ../nbs/20_core.ipynb #e883b979
 import errno
@@ -236,6 +236,34 @@ def file_error(
     "A one-line `UserFileError` for an `OSError` on the user's file `path`."
     reason = _REASONS.get(error.errno) or error.strerror or str(error)
     return UserFileError(f"Cannot {doing} {display_path(path)}: {reason}.")
+
+# %% ../nbs/20_core.ipynb #c2d72ba1
+class DataError(CamsegError, ValueError):
+    "Data on disk that camseg cannot use: a wrong checksum, an unsafe archive, a bad palette, a missing partner file."
+
+# %% ../nbs/20_core.ipynb #dace35fe
+def _encoding_hint(data: bytes) -> str:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data:
+        return "it looks like UTF-16"
+    return "perhaps Latin-1 or another legacy encoding"
+
+def read_text_file(
+    path,  # a label file: `label_colors.txt`, `codes.txt` or `valid.txt`
+) -> str:  # its text, without a byte order mark
+    "The text of a label file: UTF-8 (a BOM allowed); another encoding or an unreadable file is a one-line error."
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise file_error(path, e) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise DataError(f"{path} is not UTF-8 text (byte {e.start} is {data[e.start]:#04x}; {_encoding_hint(data)}): "
+                        "save it as UTF-8 (e.g. in a text editor: Save as, encoding UTF-8).") from None
+    if "\x00" in text:
+        raise DataError(f"{path} holds NUL bytes ({_encoding_hint(data)}): save it as UTF-8.")
+    return text
 
 # %% ../nbs/20_core.ipynb #d266f168
 class Terminated(KeyboardInterrupt):

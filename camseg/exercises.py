@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['BLANK', 'verdict', 'unanswered', 'try_function', 'check_value', 'check_1_1', 'check_1_2', 'check_1_3', 'check_2_1',
            'check_2_2', 'check_3_1', 'check_3_2', 'check_4_1', 'check_4_2', 'check_4_3', 'check_5_1', 'check_5_2',
-           'check_6_1', 'check_6_2', 'check_7_1', 'check_7_2']
+           'check_6_1', 'check_6_2', 'check_7_1', 'check_7_2', 'check_7a_1', 'check_7a_2', 'check_7b_1', 'check_7b_2']
 
 # %% ../nbs/30_exercises.ipynb #f75bf21c
 import math
@@ -156,12 +156,15 @@ def check_2_1(decode) -> bool:
                         "Pack each pixel into one integer (R·65536 + G·256 + B), and index a table of 2**24 entries "
                         "that holds 255 everywhere except at the palette's colours.")
 
-def check_2_2(shapes) -> bool:
-    "Exercise 2.2: the shapes of `sample['image']` and `sample['mask']` of a 720×960 frame, as two tuples."
-    same = lambda a: len(a) == 2 and _same_value(a[0], (3, 720, 960)) and _same_value(a[1], (720, 960))
-    return check_value(shapes, same,
-                       "Channels first for the image, as PyTorch's convolutions want; one class index per pixel.",
-                       "Give `(image_shape, mask_shape)`. Print `real[0]['image'].shape` to check your guess.")
+def check_2_2(name) -> bool:
+    "Exercise 2.2: the class that entry 4210688 of `rgb_to_index`'s lookup table holds, by name."
+    entry = 4210688
+    rgb = (entry >> 16, (entry >> 8) & 255, entry & 255)
+    expected = next(n for n, c in CAMSEQ_CLASSES.items() if c == rgb)
+    return check_value(name, lambda a: a == expected,
+                       "The entry of a packed colour holds its class: the table decodes every pixel in one lookup.",
+                       "Unpack the entry into the colour it stands for (the reverse of r·65536 + g·256 + b), and find "
+                       "that colour in the palette. Answer the class's name, in quotes.")
 
 # %% ../nbs/30_exercises.ipynb #67535fd5
 def check_3_1(leaked) -> bool:
@@ -219,11 +222,15 @@ def check_5_1(poly) -> bool:
                         "raised to the power 0.9.")
 
 def check_5_2(loss) -> bool:
-    "Exercise 5.2: the cross-entropy of a model that gives each of the 32 classes the same probability."
-    return check_value(loss, lambda a: abs(_number(a) - math.log(32)) < 0.005,
-                       "An untrained model's loss starts near there; a loss far above it means something is wrong.",
-                       "Each pixel's loss is -log of the probability given to its true class. What is that "
-                       "probability when all 32 are equal?")
+    "Exercise 5.2: the weighted cross-entropy of a four-pixel batch (three pixels of class 0 at probability 0.5, one of class 1 at 0.25; class weights 1 and 3)."
+    pixels = [(0, 0.5)] * 3 + [(1, 0.25)]   # (true class, the probability the model gives it)
+    weight = {0: 1.0, 1: 3.0}
+    expected = sum(weight[c] * -math.log(p) for c, p in pixels) / sum(weight[c] for c, _ in pixels)
+    return check_value(loss, lambda a: abs(_number(a) - expected) < 0.002,
+                       "With class weights the loss is a weighted mean over the pixels: a rare class's pixel counts "
+                       "as several.",
+                       "Each pixel costs -log of the probability of its true class, times its class's weight; the "
+                       "loss divides the sum by the sum of the weights, not by the number of pixels.")
 
 # %% ../nbs/30_exercises.ipynb #cbfc1348
 def _confusions(seed: int) -> list:
@@ -290,3 +297,56 @@ def check_7_2(blend) -> bool:
                         "`overlay` does this: 0 shows the frame only, 1 the mask only.",
                         "Each pixel is a weighted mean of the frame and the mask's colour, with weights that add "
                         "to 1. Compute in floats: uint8 arithmetic wraps around.")
+
+# %% ../nbs/30_exercises.ipynb #27c9a18e
+def check_7a_1(relative) -> bool:
+    "Exercise 7a.1: `relative(clean, corrupted)`: the mean of the corrupted scores over the clean score; NaN if clean is 0."
+    rng = np.random.default_rng(711)
+    cases = []
+    for n in (1, 3, 21):
+        clean = float(rng.uniform(0.2, 0.8))
+        corrupted = rng.uniform(0, clean, n).round(4).tolist()
+        cases.append(((clean, corrupted), float(np.mean(corrupted)) / clean))
+    cases += [((0.5, [0.5, 0.5]), 1.0), ((0.0, [0.0, 0.0]), float("nan"))]
+    return try_function(relative, cases, _close,
+                        "1 means the model lost nothing under corruption; `evaluate_corruptions` reports it so.",
+                        "Average the corrupted scores first, then divide by the clean one. A clean score of 0 "
+                        "leaves nothing to compare: NaN.")
+
+def check_7a_2(rank_correlation) -> bool:
+    "Exercise 7a.2: `rank_correlation(a, b)`: Spearman's rank correlation of two lists of scores without ties."
+    rng = np.random.default_rng(712)
+    rank = lambda v: np.argsort(np.argsort(v))
+    cases = []
+    for n in (5, 12, 30):
+        a, b = rng.random(n), rng.random(n) ** 3   # scores, not evenly spaced: their ranks are not a straight line of them
+        cases.append(((a.tolist(), b.tolist()), float(np.corrcoef(rank(a), rank(b))[0, 1])))
+    cases += [(([0.1, 0.5, 0.3], [1, 9, 4]), 1.0), (([0.1, 0.5, 0.3], [9, 1, 4]), -1.0)]
+    return try_function(rank_correlation, cases, _close,
+                        "Ranks ignore how far apart the scores are, only their order: +1 when both lists agree.",
+                        "Replace each list by the ranks of its values (0 for the smallest), then take the "
+                        "correlation of the two lists of ranks.")
+
+# %% ../nbs/30_exercises.ipynb #3a76f0a3
+def check_7b_1(most_confused_pair) -> bool:
+    "Exercise 7b.1: `most_confused_pair(confusion)`: `(t, p)` of the largest mistake as a share of the true class's pixels."
+    rng = np.random.default_rng(721)
+    def expected(m):
+        share = np.where(np.eye(len(m), dtype=bool), 0, m / np.maximum(m.sum(1, keepdims=True), 1))
+        return tuple(int(v) for v in np.unravel_index(share.argmax(), share.shape))
+    mats = [rng.integers(0, 50, (k, k)) + np.diag(rng.integers(100, 500, k)) for k in (3, 5, 11)]
+    big = np.array([[900, 80, 0], [30, 10, 0], [0, 0, 5]])   # by pixels: (0, 1); by share: (1, 0)
+    cases = [((m,), expected(m)) for m in mats + [big]]
+    return try_function(most_confused_pair, cases, lambda got, want: tuple(int(v) for v in got) == want,
+                        "By share, the small classes' mistakes come first: pixels would hide them behind the big ones'.",
+                        "Set the diagonal aside (it holds the right pixels), divide each row by its sum (rows are the "
+                        "truth), and find the largest cell. Answer (true class, predicted class) as indices.")
+
+def check_7b_2(scores) -> bool:
+    "Exercise 7b.2: precision, recall and IoU of a class with 1,000 true pixels, predicted on 4,000, 900 of them right."
+    tp, truth, predicted = 900, 1000, 4000
+    expected = (tp / predicted, tp / truth, tp / (truth + predicted - tp))
+    return check_value(scores, lambda a: len(a) == 3 and _close(tuple(float(v) for v in a), expected, 0.002),
+                       "High recall, low precision: over-predicted. Its IoU is below the smaller of the two.",
+                       "Precision divides the right pixels by the pixels predicted as the class, recall by its true "
+                       "pixels, IoU by the union: true + predicted - right. Answer (precision, recall, iou).")

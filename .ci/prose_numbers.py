@@ -7,8 +7,14 @@ notebook names (`reports/NAME.json`, or the run's name `NAME` in backticks, for 
 A number in `inline code` or a code block is code, not a score, and is not checked. A number that is no score
 (ImageNet's mean and standard deviation, which the lessons quote) is listed in CONSTANTS.
 
+The CPU recipe's training time is one fact, measured once: its report card's `training_minutes`
+(nbs/reports/cpu_recipe.json), stated in step 5 with the machine's state. Every sentence of the prose that names the
+CPU recipe (`CPU recipe`, `cpu_recipe`, `--recipe cpu`) and a number of minutes must give that number, to one
+decimal; so must `camseg train --recipe cpu`'s help (RECIPE_HELP in camseg/cli.py), if it quotes one.
+
 A mismatch fails, naming the notebook, the cell and the number. `--self-test` plants a wrong number and a right one
-in a copy of a lesson and checks that only the wrong one is reported, so that the check can fail."""
+in a copy of a lesson and checks that only the wrong one is reported, so that the check can fail; and does the same
+for a training time."""
 import json, re, sys
 from pathlib import Path
 
@@ -64,6 +70,32 @@ def check(path: Path) -> list:
                 wrong.append((i, number))
     return wrong
 
+RECIPE = re.compile(r"CPU recipe|cpu_recipe|--recipe cpu", re.I)   # a sentence about the CPU recipe
+MINUTES = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:minutes|min)\b")
+SENTENCE = re.compile(r"(?<=[.;!?])\s+|\n\s*\n|\n\s*(?:[-*]|\d+\.)\s")          # sentences, paragraphs, list items
+
+def training_minutes() -> str:
+    "The CPU recipe's training time, as its report card has it: minutes, to one decimal."
+    return f"{json.loads((REPORTS / 'cpu_recipe.json').read_text())['training_minutes']:.1f}"
+
+def time_mentions(text: str) -> list:
+    "The numbers of minutes in the sentences of `text` that name the CPU recipe (numbers in code do not count)."
+    return [m for sentence in SENTENCE.split(text) if RECIPE.search(sentence)
+            for m in MINUTES.findall(CODE.sub("", sentence))]
+
+def time_problems(path: Path, minutes: str) -> list:
+    "(cell index, number) for each training time of the CPU recipe in the prose of `path` that is not `minutes`."
+    cells = json.loads(path.read_text())["cells"]
+    return [(i, m) for i, c in enumerate(cells) if c["cell_type"] == "markdown"
+            for m in time_mentions("".join(c["source"])) if m != minutes]
+
+def help_problems(minutes: str) -> list:
+    "The training times that `--recipe cpu`'s help quotes, if any is not `minutes`."
+    source = (ROOT / "camseg" / "cli.py").read_text()
+    found = re.search(r"^RECIPE_HELP = \((.*?)\)\n", source, re.S | re.M)
+    text = "".join(re.findall(r'"([^"]*)"', found.group(1))) if found else ""
+    return [m for m in MINUTES.findall(text.split("cpu:", 1)[-1]) if m != minutes]
+
 def lessons() -> list:
     return [p for p in sorted(NBS.glob("*.ipynb")) if track(p) in (None, "Course")]   # the home page, the lessons
 
@@ -76,6 +108,10 @@ def self_test() -> None:
         path = Path(tmp) / "01_x.ipynb"
         path.write_text(json.dumps(nb))
         assert check(path) == [(0, "0.512")], check(path)
+        times = ["The CPU recipe trains in about 22 minutes on a free CPU.", "`cpu_recipe`: 43.5 minutes, busy.",
+                 "LR-ASPP trains in 8.8 minutes.\n\n- the CPU recipe, `--epochs 22` min"]
+        path.write_text(json.dumps({"cells": [{"cell_type": "markdown", "metadata": {}, "source": [t]} for t in times]}))
+        assert time_problems(path, "43.5") == [(0, "22")], time_problems(path, "43.5")
 
 if __name__ == "__main__":
     self_test()
@@ -84,5 +120,14 @@ if __name__ == "__main__":
     for p, i, n in failures:
         print(f"{p.relative_to(ROOT) if p.is_absolute() else p}: cell {i}: {n} is in no output of the notebook "
               f"and in no report card it names", file=sys.stderr)
-    if failures: sys.exit(f"{len(failures)} prose number(s) that nothing measured backs")
-    print(f"every 0.xxx in the prose of {len(paths)} notebooks is backed by an output or a named report card")
+    minutes = training_minutes()
+    times = [(p, i, m) for p in paths for i, m in time_problems(p, minutes)]
+    for p, i, m in times:
+        print(f"{p.relative_to(ROOT) if p.is_absolute() else p}: cell {i}: the CPU recipe's training time is {m} "
+              f"minutes here, {minutes} in its report card (nbs/reports/cpu_recipe.json)", file=sys.stderr)
+    for m in help_problems(minutes):
+        print(f"camseg/cli.py: `--recipe cpu`'s help says {m} minutes, the report card {minutes}", file=sys.stderr)
+    wrong = len(failures) + len(times) + len(help_problems(minutes))
+    if wrong: sys.exit(f"{wrong} prose number(s) that nothing measured backs, or that differ from the measured one")
+    print(f"every 0.xxx in the prose of {len(paths)} notebooks is backed by an output or a named report card; "
+          f"the CPU recipe's training time is {minutes} minutes wherever it is stated")

@@ -14,6 +14,7 @@ ORDER = [
     "_course",      # reference: the original course's code, which the lessons set beside camseg's (no imports)
     "data",         # step 1: the palette and the classes
     "layouts",      # reference: data folders (four layouts, pairing, splits) and the download
+    "camvid",       # reference: the whole of CamVid, SegNet's and fastai's downloads
     "dataset",      # step 2: colours to classes, the Dataset
     "split",        # step 3: the sequential split and the loaders
     "model",        # step 4: DeepLabv3

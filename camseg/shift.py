@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['ROADS', 'CORRUPTIONS', 'SEVERITIES', 'unseen_path', 'FoldedPredictor', 'folding', 'frames_of', 'evaluate_on',
-           'score_frames', 'corrupted', 'evaluate_corruptions', 'corruption_table', 'plot_corruptions']
+           'score_frames', 'papers_scores', 'corrupted', 'evaluate_corruptions', 'corruption_table', 'plot_corruptions']
 
 # %% ../nbs/07a_shift.ipynb #99aeb729
 import os
@@ -119,6 +119,15 @@ def score_frames(
     eleven = result.camvid11()
     return dict(images=result.num_images, pixel_accuracy=result.pixel_accuracy, mean_iou=result.mean_iou,
                 camvid11_pixel_accuracy=eleven.pixel_accuracy, camvid11_miou=eleven.mean_iou)
+
+def papers_scores(
+    result: EvalResult,  # an evaluation (the data's classes, or CamVid-11 already)
+) -> dict:  # `global_accuracy`, `class_average_accuracy`, `mean_iou`
+    "The three numbers CamVid papers report, on the 11 CamVid-11 classes with Void ignored."
+    eleven = result.camvid11()
+    accuracy = [a for a in eleven.metrics["accuracy"] if not np.isnan(a)]   # the classes present in the truth
+    return dict(global_accuracy=eleven.pixel_accuracy, class_average_accuracy=float(np.mean(accuracy)),
+                mean_iou=eleven.mean_iou)
 
 # %% ../nbs/07a_shift.ipynb #7d6dca91
 ROADS = {   # the ablation: a run of `RUN_CONFIGS` (its card in nbs/reports/) -> what it changes. The DeepLabv3 rows

@@ -14,6 +14,7 @@ ORDER = [
     "_course",      # reference: the original course's code, which the lessons set beside camseg's (no imports)
     "data",         # step 1: the palette and the classes
     "layouts",      # reference: data folders (four layouts, pairing, splits) and the download
+    "camvid",       # reference: the whole of CamVid, SegNet's and fastai's downloads
     "reading",      # reference: reading frames and masks safely, the frames of a folder
     "classes",      # reference: labels to classes, CamVid-11's groups and folding
     "plots",        # reference: the drawing behind the lessons' figures, and an evaluation's tables

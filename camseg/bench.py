@@ -362,7 +362,7 @@ def run_bench(
     results = dict(machine=machine_info(), device=str(device), quick=quick, data=ds.describe())
     log(f"data: {results['data']}")
     steps = [("decode", lambda: bench_decode(ds, frames, repeats)),
-             ("loading", lambda: bench_loading(ds, frames, repeats))] if ds.layout == "flat" else []   # the course's layout
+             ("loading", lambda: bench_loading(ds, frames, repeats))] if ds.folder.course_reads else []
     steps += [("metrics", lambda: bench_metrics(ds, repeats)),
              ("train_step", lambda: bench_train_step(ds, "mobilenet", (360, 480), repeats, device, compile))]
     steps += [(f"inference_{arch}_{h}x{w}",

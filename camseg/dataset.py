@@ -56,8 +56,9 @@ class LabelledFrames(FramePairs):
         cache_masks: bool = True,  # keep each decoded mask in memory after its first read
         layout: str = None,  # one of `LAYOUT_NAMES` (None: detected from the folder)
         classes: str = "all",  # `'all'` (the data's own classes) or `'camvid11'` (the 11 of CamVid papers)
+        split: str = "folder",  # `'folder'`: the folder's own split, if any; `'standard'`: CamVid's standard lists
     ):
-        super().__init__(root, layout)
+        super().__init__(root, layout, split)
         self.labels = colormap if colormap is not None else self.folder.labels
         self.void = ("Void",) if ignore_void or not self.folder.color_masks else ()
         self.colormap = class_colormap(self.labels, classes, drop=() if self.folder.color_masks else ("Void",))

@@ -84,6 +84,8 @@ class ResultViews:
 
     def camvid11(self):  # the same kind of result, over `CAMVID11_CLASSES` (loss not carried over)
         "The same evaluation on the 11 CamVid-11 classes, from the folded confusion matrix (Void not scored)."
+        if self.classes == list(CAMVID11_CLASSES):
+            return self   # scored in CamVid-11 already (perhaps folded, with a column of predictions of no class)
         return type(self)(list(CAMVID11_CLASSES), fold_confusion(self.confusion, camvid11_groups(self.classes)),
                           num_images=self.num_images)
 

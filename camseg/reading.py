@@ -189,8 +189,9 @@ class FramePairs(Dataset):
         self,
         root,  # the data folder
         layout: str = None,  # one of `LAYOUT_NAMES` (None: detected from the folder)
+        split: str = "folder",  # `'folder'`: the folder's own split, if any; `'standard'`: CamVid's standard lists
     ):
-        self.folder = read_folder(root, layout)   # layout, pairs, labels and the folder's own split, read once
+        self.folder = read_folder(root, layout, split)   # layout, pairs, labels and the split, read once
         self.root, self.layout = self.folder.root, self.folder.layout
         self.pairs, self.frame_splits = self.folder.pairs, self.folder.splits
 

@@ -102,7 +102,7 @@ def build_datasets(
     fracs=(0.7, 0.15, 0.15),  # train/validation/test shares when the folder has no split of its own
 ) -> tuple:  # `(train, val, test)` `Subset`s; only train is augmented
     "Train (augmented), validation and test subsets of the folder `root`: its own split if it has one, else `fracs` in time."
-    options = dict(ignore_void=config.ignore_void, layout=config.layout, classes=config.classes)
+    options = dict(ignore_void=config.ignore_void, layout=config.layout, classes=config.classes, split=config.split)
     train_ds, eval_ds = CamSeqDataset(root, transforms=train_transforms(config), **options), CamSeqDataset(root, **options)
     check_enough_frames(eval_ds, fracs)
     eval_splits = dataset_splits(eval_ds, fracs)

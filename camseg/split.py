@@ -56,7 +56,7 @@ def dataset_splits(
     if splits is None:
         return dict(zip(SPLIT_NAMES, sequential_split(dataset, fracs, gap)))
     subsets = {name: Subset(dataset, [i for i, s in enumerate(splits) if s == name]) for name in SPLIT_NAMES}
-    if dataset.layout == "fastai":
+    if dataset.folder.test_is_val:
         subsets["test"] = subsets["val"]   # fastai ships no test split: valid.txt is its only held-out set
     empty = [name for name in ("train", "val") if not len(subsets[name])]   # a test set may be missing
     if empty:

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['SEGNET_COMMIT', 'CAMVID_URL', 'CAMVID_FOLDER', 'CAMVID_FULL_URL', 'CAMVID_FULL_SIZE', 'CAMVID_FULL_MD5',
            'CAMVID_FULL_FOLDER', 'DATASETS', 'check_files', 'extract_camvid', 'download_camvid', 'md5_file',
-           'verify_size_md5', 'safe_extract_tar', 'download_camvid_full']
+           'verify_size_md5', 'safe_extract_tar', 'download_camvid_full', 'camvid_path']
 
 # %% ../nbs/21f_camvid.ipynb #bea4be73
 import hashlib
@@ -205,3 +205,17 @@ DATASETS = {   # `camseg download NAME`: the function that downloads it, and wha
     "camvid-full": (download_camvid_full, "fastai's CamVid: all 701 frames at 960×720, 32 classes (599 MB); "
                                           "--split standard gives it papers' split"),
 }
+
+# %% ../nbs/21f_camvid.ipynb #0cd676db
+def camvid_path(
+    download: bool = False,  # download SegNet's CamVid when it is not found
+) -> Path:  # a folder in the segnet layout
+    "SegNet's CamVid: `$CAMSEG_CAMVID`, else `CamVid/` in the cache folder, else (with `download`) `download_camvid()`."
+    given = os.environ.get("CAMSEG_CAMVID")
+    folder = Path(given) if given else default_data_dir() / CAMVID_FOLDER
+    if folder.is_dir() and "segnet" in layout_signs(folder):
+        return folder
+    if given or not download:
+        raise DataError(f"No copy of SegNet's CamVid at {display_path(folder)}: run `camseg download camvid` (187 MB), "
+                        "or point CAMSEG_CAMVID at a copy you have.")
+    return download_camvid()

@@ -14,18 +14,20 @@ import torch
 
 from .core import progress_bar
 from .metrics import EvalResult, confusion_counts, metrics_from_confusion
+from .shift import folding
 from .viz import colorize, frame_source, mark_errors
 
 # %% ../nbs/07b_interpret.ipynb #294a80c2
 def _scored(predictor, frames, progress: bool):
     "Each frame of `frames`, one at a time: its index, image, truth, prediction and `EvalResult`."
     data, idx = frame_source(frames)
+    scorer, k = folding(predictor, data.classes), len(data.classes)   # folded: a model of CamSeq01 on CamVid-11 frames
     for i in progress_bar(idx, desc="frames", leave=False, disable=not progress):
         image, truth = data.load_image(i), data.load_mask(i)
-        prediction = predictor(image)
+        prediction = scorer(image)
         confusion = confusion_counts(torch.as_tensor(prediction).long()[None], torch.as_tensor(truth).long()[None],
-                                     len(predictor.classes))
-        yield i, image, truth, prediction, EvalResult(list(predictor.classes), confusion, num_images=1)
+                                     len(scorer.classes))[:k]   # folded: K×(K+1), the last column `(other)`
+        yield i, image, truth, prediction, EvalResult(list(data.classes), confusion, num_images=1)
 
 def frame_scores(
     predictor,  # a `Predictor`

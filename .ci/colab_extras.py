@@ -19,8 +19,8 @@ What needs an extra is read with Python's parser:
 Calls are matched by name (`obj.export_onnx(...)` is `export_onnx`), and what a cell runs in a shell or a
 subprocess (`!camseg export`, `subprocess.run(["camseg", "export", ...])`) is not read: guard such cells by hand.
 
-Usage: python .ci/colab_extras.py [NOTEBOOK ...]   (default: every notebook in nbs/ with a Colab badge);
-`--self-test` checks that the check can fail."""
+Usage: python .ci/colab_extras.py [NOTEBOOK ...]   (default: every notebook in nbs/ with a Colab badge).
+Each run first tests the check itself on planted pages (`self_test`): it must flag the wrong ones and pass the rest."""
 import ast, configparser, json, re, sys
 from pathlib import Path
 

@@ -4,10 +4,11 @@
 
 # %% auto #0
 __all__ = ['LAYOUT_NAMES', 'CLASS_SETS', 'SPLIT_SOURCES', 'ARCH_NAMES', 'CLASS_WEIGHTINGS', 'TTA_MODES', 'RECIPES', 'RUN_FILES',
-           'EXTRAS', 'CamsegError', 'ConfigError', 'setting', 'TrainConfig', 'cpu_recipe', 'config_from_dict',
-           'config_changes', 'display_path', 'temporaries', 'atomic_path', 'write_atomic', 'json_text', 'UserFileError',
-           'file_error', 'DataError', 'read_text_file', 'Terminated', 'stop_if_terminated', 'sigterm_as_interrupt',
-           'progress_bar', 'device_line', 'ExtraNotInstalledError', 'import_extra', 'missing_extra']
+           'EXTRAS', 'CamsegError', 'ConfigError', 'setting', 'TrainConfig', 'cpu_recipe', 'quick_recipe',
+           'config_from_dict', 'config_changes', 'display_path', 'temporaries', 'atomic_path', 'write_atomic',
+           'json_text', 'UserFileError', 'file_error', 'DataError', 'read_text_file', 'Terminated',
+           'stop_if_terminated', 'sigterm_as_interrupt', 'BarLines', 'progress_bar', 'device_line',
+           'ExtraNotInstalledError', 'import_extra', 'missing_extra']
 
 # %% ../nbs/20_core.ipynb #e883b979
 import errno
@@ -16,10 +17,12 @@ import importlib.util
 import json
 import math
 import os
+import re
 import secrets
 import signal
 import sys
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
@@ -134,7 +137,14 @@ def cpu_recipe(
                          aux_weight=0.5, bn_momentum=0.1)
     return replace(recipe, **overrides)
 
-RECIPES = {"course": TrainConfig, "cpu": cpu_recipe}   # what `camseg train --recipe NAME` starts from
+# %% ../nbs/20_core.ipynb #3bd60967
+def quick_recipe(
+    **overrides,  # `TrainConfig` fields to change from the recipe, e.g. `epochs=2`
+) -> TrainConfig:  # the quick recipe, with `overrides` applied
+    "A first run in minutes on a CPU: the CPU recipe with LR-ASPP, at 192×256, for 12 epochs."
+    return cpu_recipe(**{"arch": "lraspp", "size": (192, 256), "epochs": 12, **overrides})
+
+RECIPES = {"course": TrainConfig, "cpu": cpu_recipe, "quick": quick_recipe}   # `camseg train --recipe NAME`
 
 # %% ../nbs/20_core.ipynb #948ef958
 def config_from_dict(
@@ -300,12 +310,50 @@ def sigterm_as_interrupt():  # in the main thread only; elsewhere it changes not
         signal.signal(signal.SIGTERM, previous)
         sys.unraisablehook = previous_hook
 
+# %% ../nbs/20_core.ipynb #12d0fbef
+class BarLines:
+    "What a notebook keeps of a text progress bar: a line at most every `every` seconds, and its last state."
+    def __init__(
+        self,
+        out,  # where the lines go: a notebook's standard output, or any text stream
+        every: float = 60.0,  # the least seconds between two lines while the bar runs
+    ):
+        self.out, self.every, self.state, self.line_at = out, every, "", None
+
+    def write(self, text: str):
+        "Read what tqdm writes: each state after a `\\r`, and a `\\n` when the bar closes and stays."
+        for part in re.split(r"([\r\n])", text):
+            if part == "\n" and self.state:   # closed: where the bar ended
+                self._line()
+            elif part == "\r":
+                self.state = ""
+            elif part.strip():
+                self.state = part.rstrip()
+                if self.line_at is None:   # the bar opening, at 0%: nothing to say yet
+                    self.line_at = time.monotonic()
+                elif time.monotonic() - self.line_at >= self.every:
+                    self._line()
+
+    def _line(self):
+        self.out.write(self.state + "\n")
+        self.out.flush()
+        self.state, self.line_at = "", time.monotonic()
+
+    def flush(self):
+        self.out.flush()
+
 # %% ../nbs/20_core.ipynb #8b582b21
 def _in_jupyter() -> bool:
     "Whether this code runs in a Jupyter kernel."
     ipython = sys.modules.get("IPython")
     shell = ipython.get_ipython() if ipython else None
     return shell is not None and "IPKernelApp" in shell.config
+
+def _in_notebook() -> bool:
+    "Whether this code runs in a notebook: a Jupyter kernel, or the IPython shell of a runner such as `nbdev_test`."
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython else None
+    return shell is not None and type(shell).__name__ != "TerminalInteractiveShell"
 
 def _widgets_available() -> bool:
     import importlib.util
@@ -314,15 +362,17 @@ def _widgets_available() -> bool:
 def progress_bar(
     iterable=None,  # what to iterate over (None: update the bar by hand)
     **kwargs,  # tqdm's own options, e.g. `total`, `desc`, `disable`
-):  # a `tqdm` bar (notebook or text)
-    "A tqdm progress bar: a widget in Jupyter when ipywidgets is there, text otherwise (or with `CAMSEG_PROGRESS=text`)."
+):  # a `tqdm` bar: text in a terminal; in a notebook a widget, or text written into `BarLines`
+    "A tqdm progress bar: in a notebook a widget when ipywidgets is there, else (or with `CAMSEG_PROGRESS=text`) lines."
+    if not _in_notebook():
+        from tqdm.std import tqdm
+        return tqdm(iterable, **kwargs)
     if _in_jupyter() and _widgets_available() and os.environ.get("CAMSEG_PROGRESS") != "text":
         from tqdm.notebook import tqdm
-    else:
-        from tqdm.std import tqdm
-        if _in_jupyter():
-            kwargs.setdefault("file", sys.stdout)
-    return tqdm(iterable, **kwargs)
+        return tqdm(iterable, **kwargs)
+    from tqdm.std import tqdm
+    lines = BarLines(kwargs.pop("file", sys.stdout))
+    return tqdm(iterable, file=lines, position=0, **kwargs)   # position 0: no cursor moves between nested bars
 
 # %% ../nbs/20_core.ipynb #3f29c2f5
 def device_line() -> str:  # one line of text

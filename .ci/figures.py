@@ -2,8 +2,9 @@
 
 The docs page shows a figure at most about 800 pixels wide (its text column), and matplotlib draws a wide figure at up to 1600. Each figure in a
 committed output wider than MAX_WIDTH is scaled down to it (Lanczos) and stored as JPEG (quality QUALITY); a PNG
-figure heavier than MAX_PNG bytes is stored as JPEG too, which is far lighter for photos and masks. The figure is the
-same drawing from the same run; only its pixels are fewer. The widget state that executing a notebook saves in its
+figure heavier than MAX_PNG bytes is stored as JPEG too, which is far lighter for photos and masks. A JPEG heavier
+than MAX_JPEG bytes (a grid of photos and masks) is stored again at HEAVY_QUALITY, kept only when that saves a tenth
+of it (so a second run leaves it be). The figure is the same drawing from the same run; only its pixels are fewer. The widget state that executing a notebook saves in its
 metadata (a copy of every picture a widget shows) is dropped: a widget runs live in Jupyter, and the docs show a
 still of it. A second run changes nothing."""
 import base64, io, json, sys
@@ -13,16 +14,21 @@ from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_WIDTH, QUALITY, MAX_PNG = 800, 80, 80_000
+MAX_JPEG, HEAVY_QUALITY = 45_000, 65   # the course's notebooks stay under the 5 MB of .ci/lessons.py
 
 def lighter(kind: str, data: bytes):
     "The figure as (kind, bytes) at screen resolution, or None when it already is."
     im = Image.open(io.BytesIO(data))
-    if im.width <= MAX_WIDTH and not (kind == "image/png" and len(data) > MAX_PNG):
+    heavy = len(data) > (MAX_PNG if kind == "image/png" else MAX_JPEG)
+    if im.width <= MAX_WIDTH and not heavy:
         return None
     if im.width > MAX_WIDTH:
         im = im.resize((MAX_WIDTH, round(im.height * MAX_WIDTH / im.width)), Image.LANCZOS)
+    again = kind == "image/jpeg" and im.width <= MAX_WIDTH   # a heavy JPEG of the right width: a lower quality
     out = io.BytesIO()
-    im.convert("RGB").save(out, "JPEG", quality=QUALITY, optimize=True)
+    im.convert("RGB").save(out, "JPEG", quality=HEAVY_QUALITY if again else QUALITY, optimize=True)
+    if again and len(out.getvalue()) > 0.9 * len(data):
+        return None
     return "image/jpeg", out.getvalue()
 
 def process(path: Path, write: bool) -> int:

@@ -373,6 +373,7 @@ PUBLISHED = {   # run name -> SHA-256 of its checkpoint attached to the release 
     "cpu_lraspp_photo": "f0cd0348063f8fa896c2a4bbbb988d8bdc1be5146f5ab2b5ec7c6d47f92a1e12",
     "cpu_lraspp_78": "75fbac4de1516d9971a6c8a25dcc4be59893f0574e76e91f0a12fca73faf2d86",   # chosen for other roads
     "cpu_lraspp_small_photo": "38255163ac48d441816f4acab9f5eb6dc03eba34803a80b8de2416ee67b34de4",   # best on other drives
+    "camvid_recipe": "eb9a82942ee24cc4dbc2e5449b20d83c1936259b1710962875d7af0189523bcf",   # the CamVid recipe: all of CamVid's training frames
 }
 _course_cpu = TrainConfig(arch="mobilenet", pretrained=False, size=(360, 480))
 _plain_cpu = dict(hflip=False, scale_aug=False, aux_weight=0.0)   # the CPU recipe without its augmentation

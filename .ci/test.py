@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # that a long notebook never starts last while the other core idles; the rest follow in name order.
 SECONDS = {"": {"24_cli": 298, "10_distributed": 90, "35_train_tests": 85, "26_bench": 73, "23a_runs": 56,
                 "08_export": 55, "28_faults": 31},
-           "realdata": {"07a_shift": 140, "00_pipeline": 123, "05_train": 102, "09_video": 87, "08_export": 73,
-                        "32_dataset_tests": 68, "07b_interpret": 59, "04_model": 47}}
+           "realdata": {"07a_shift": 148, "00_pipeline": 116, "08_export": 104, "07b_interpret": 86, "05_train": 80,
+                        "32_dataset_tests": 81, "04_model": 73}}
 
 def notebooks(names: list, file_re: str = None) -> list:
     "The notebooks to test, in name order: those named, else every notebook in nbs/ (as nbdev_test finds them)."

@@ -94,7 +94,7 @@ def cmd_train(
 ):
     from camseg.runs import train
     out, config = Path(args.out), config_from_args(args)
-    if args.data is None and getattr(args, "recipe", None) == "camvid":   # the CamVid recipe trains on CamVid
+    if args.data is None and args.recipe == "camvid":   # the CamVid recipe trains on CamVid
         from camseg.camvid import camvid_path
         args.data = str(camvid_path(download=True))
     if out.exists() and not out.is_dir():

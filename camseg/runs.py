@@ -423,7 +423,7 @@ def run_command(
     base, recipe = min([(TrainConfig(), ""), (cpu_recipe(), " --recipe cpu"), (camvid_recipe(), " --recipe camvid")],
                        key=lambda b: len(config_changes(b[0], config)))
     flags = [_flag(k, new) for k, (_, new) in config_changes(base, config).items()]
-    data = ' --data "$(camseg download camvid)"' if name in CAMVID_RUNS and "camvid" not in recipe else ""   # it prints its folder
+    data = ' --data "$(camseg download camvid)"' if name in CAMVID_RUNS and recipe != " --recipe camvid" else ""   # camvid: its own data
     return f"camseg train{recipe}{data} --out runs/{name}" + "".join(" " + f for f in flags)
 
 # %% ../nbs/23a_runs.ipynb #70910d04

@@ -22,10 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # Seconds that the longer notebooks took in CI (two at a time, one thread each), by --flags. They start first, so
 # that a long notebook never starts last while the other core idles; the rest follow in name order.
-SECONDS = {"": {"24_cli": 298, "10_distributed": 90, "35_train_tests": 85, "26_bench": 73, "23a_runs": 56,
+SECONDS = {"": {"10_distributed": 124, "24_cli": 110, "35_train_tests": 92, "26_bench": 82, "23a_runs": 62,
                 "08_export": 55, "28_faults": 31},
-           "realdata": {"07a_shift": 148, "00_pipeline": 116, "08_export": 104, "07b_interpret": 86, "05_train": 80,
-                        "32_dataset_tests": 81, "04_model": 73}}
+           "realdata": {"07a_shift": 148, "08_export": 80, "32_dataset_tests": 70, "05_train": 69, "07b_interpret": 59,
+                        "04_model": 57, "00_pipeline": 44}}
 
 def notebooks(names: list, file_re: str = None) -> list:
     "The notebooks to test, in name order: those named, else every notebook in nbs/ (as nbdev_test finds them)."

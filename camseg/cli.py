@@ -387,7 +387,8 @@ RECIPE_HELP = ("course: the original course's recipe, ResNet-50 from torchvision
                "from the internet once), full size, for a GPU; cpu: MobileNetV3 from scratch at 360x480, no "
                "download, 43.5 minutes on the course's busy 2-core CPU (step 5); quick: a first run in minutes, "
                "LR-ASPP at 192x256 for 12 epochs, its scores far below cpu's; camvid: for all of CamVid "
-               "(camseg download camvid), LR-ASPP for 36 epochs with inverse-sqrt class weights")
+               "(camseg download camvid), LR-ASPP for 80 epochs with inverse-sqrt class weights, about 2 "
+               "hours on a 2-core CPU")
 
 def add_recipe_flags(
     parser: argparse.ArgumentParser,  # the parser of `train` or `lr-find`

@@ -147,8 +147,8 @@ def quick_recipe(
 def camvid_recipe(
     **overrides,  # `TrainConfig` fields to change from the recipe
 ) -> TrainConfig:  # the CamVid recipe, with `overrides` applied
-    "All of CamVid on a CPU: the CPU recipe with LR-ASPP, 36 epochs, and inverse-square-root class weights."
-    return cpu_recipe(**{"arch": "lraspp", "epochs": 36, "class_weights": "inverse-sqrt", **overrides})
+    "All of CamVid on a CPU: the CPU recipe with LR-ASPP, 80 epochs, and inverse-square-root class weights."
+    return cpu_recipe(**{"arch": "lraspp", "epochs": 80, "class_weights": "inverse-sqrt", **overrides})
 
 RECIPES = {"course": TrainConfig, "cpu": cpu_recipe, "quick": quick_recipe, "camvid": camvid_recipe}   # `camseg train --recipe NAME`
 

@@ -139,28 +139,30 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     names = args.notebooks or sorted(p.stem for p in (ROOT / "nbs").glob("*.ipynb")   # those that open in Colab:
                                      if "colab-badge" in p.read_text())               # not the test notebooks
-    work = Path(tempfile.mkdtemp(prefix="camseg-colab-"))
-    start = time.perf_counter()
-    base_site = base_venv(work / "venv")
-    print(f"venv with Colab's packages: {time.perf_counter() - start:.0f} s", flush=True)
-    env = dict(os.environ, CAMSEG_DATA=str(args.data.resolve()), CAMSEG_RELEASE_URL=f"http://127.0.0.1:{serve(RELEASE_ASSETS).server_port}/")
-    env["CAMSEG_UNSEEN"] = str(work / "no_camvid_unseen")   # Colab has no frames of other drives beside the data
-    if args.camvid_zip:
-        zip_path = args.camvid_zip.resolve()
-        env["CAMSEG_CAMVID_URL"] = f"http://127.0.0.1:{serve(zip_path.parent).server_port}/{zip_path.name}"
-    env.pop("VIRTUAL_ENV", None)
-    if args.out: args.out.mkdir(parents=True, exist_ok=True)
-    stop = threading.Event()
-    beside = run_beside(args.beside, work, stop) if args.beside else None
-    failed, times = 0, {}
-    for name in names:
-        seconds, error = run_notebook(name, work, base_site, env, args.out)
-        failed += error is not None; times[name] = (seconds, error is None)
-        print(f"{'ok  ' if error is None else 'FAIL'} {name:16} {seconds:6.0f} s" + (f"\n{error}" if error else ""),
-              flush=True)
-    if beside:
-        stop.set(); beside.join()
-    subprocess.run(["rm", "-rf", str(work)])
+    work, stop = Path(tempfile.mkdtemp(prefix="camseg-colab-")), threading.Event()
+    try:   # the venv and clones hold several GB: removed however the check ends
+        start = time.perf_counter()
+        base_site = base_venv(work / "venv")
+        print(f"venv with Colab's packages: {time.perf_counter() - start:.0f} s", flush=True)
+        env = dict(os.environ, CAMSEG_DATA=str(args.data.resolve()), CAMSEG_RELEASE_URL=f"http://127.0.0.1:{serve(RELEASE_ASSETS).server_port}/")
+        env["CAMSEG_UNSEEN"] = str(work / "no_camvid_unseen")   # Colab has no frames of other drives beside the data
+        if args.camvid_zip:
+            zip_path = args.camvid_zip.resolve()
+            env["CAMSEG_CAMVID_URL"] = f"http://127.0.0.1:{serve(zip_path.parent).server_port}/{zip_path.name}"
+        env.pop("VIRTUAL_ENV", None)
+        if args.out: args.out.mkdir(parents=True, exist_ok=True)
+        beside = run_beside(args.beside, work, stop) if args.beside else None
+        failed, times = 0, {}
+        for name in names:
+            seconds, error = run_notebook(name, work, base_site, env, args.out)
+            failed += error is not None; times[name] = (seconds, error is None)
+            print(f"{'ok  ' if error is None else 'FAIL'} {name:16} {seconds:6.0f} s" + (f"\n{error}" if error else ""),
+                  flush=True)
+        if beside:
+            stop.set(); beside.join()
+    finally:
+        stop.set()   # ends the --beside loop, if any
+        subprocess.run(["rm", "-rf", str(work)])
     print("| notebook | s | |\n|---|---|---|")
     for name, (seconds, ok) in times.items():
         print(f"| {name} | {seconds:.0f} | {'passed' if ok else 'FAILED'} |")

@@ -139,7 +139,7 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     names = args.notebooks or sorted(p.stem for p in (ROOT / "nbs").glob("*.ipynb")   # those that open in Colab:
                                      if "colab-badge" in p.read_text())               # not the test notebooks
-    work, stop = Path(tempfile.mkdtemp(prefix="camseg-colab-")), threading.Event()
+    work, stop, beside = Path(tempfile.mkdtemp(prefix="camseg-colab-")), threading.Event(), None
     try:   # the venv and clones hold several GB: removed however the check ends
         start = time.perf_counter()
         base_site = base_venv(work / "venv")
@@ -158,10 +158,9 @@ def main(argv=None) -> int:
             failed += error is not None; times[name] = (seconds, error is None)
             print(f"{'ok  ' if error is None else 'FAIL'} {name:16} {seconds:6.0f} s" + (f"\n{error}" if error else ""),
                   flush=True)
-        if beside:
-            stop.set(); beside.join()
     finally:
         stop.set()   # ends the --beside loop, if any
+        if beside: beside.join()
         subprocess.run(["rm", "-rf", str(work)])
     print("| notebook | s | |\n|---|---|---|")
     for name, (seconds, ok) in times.items():
